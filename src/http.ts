@@ -1,0 +1,201 @@
+import http from 'node:http';
+import https from 'node:https';
+import {
+  RobloxNetworkError,
+  RobloxOAuthError,
+  RobloxResponseError,
+  RobloxTimeoutError,
+} from './errors';
+
+/** How a confidential client authenticates at the token endpoints. Roblox accepts either, never both. */
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post';
+
+/** The client credentials sent with every token-endpoint call. */
+export interface ClientCredentials {
+  clientID: string;
+  /** Omit for a public client: only `client_id` is sent, and PKCE carries the proof. */
+  clientSecret?: string | undefined;
+  /** Defaults to `client_secret_basic`. */
+  authMethod?: ClientAuthMethod | undefined;
+}
+
+/** A provider response, read whole. */
+export interface HttpResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** Options of one outbound call. */
+export interface RequestOptions {
+  method: 'GET' | 'POST';
+  /** Milliseconds for the whole exchange: connect, send, and read the full body. */
+  timeout: number;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Responses larger than this are refused (default 1 MiB). */
+  maxBytes?: number;
+}
+
+// Connections are reused across logins: a login makes several calls to the same host.
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16, timeout: 30_000 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16, timeout: 30_000 }),
+};
+
+/** Describes a URL for messages without its query string (which may carry tokens). */
+export function describeURL(url: URL | string): string {
+  const u = typeof url === 'string' ? new URL(url) : url;
+  return `${u.origin}${u.pathname}`;
+}
+
+/**
+ * Sends one request with a hard timeout and reads the whole body.
+ * Rejects with RobloxTimeoutError, RobloxNetworkError or RobloxResponseError (body too large).
+ */
+export function request(target: string | URL, options: RequestOptions): Promise<HttpResponse> {
+  const url = typeof target === 'string' ? new URL(target) : target;
+  const where = `${options.method} ${describeURL(url)}`;
+  const maxBytes = options.maxBytes ?? 1024 * 1024;
+  const transport = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
+  if (!transport) return Promise.reject(new RobloxNetworkError(`Unsupported protocol for ${where}`));
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  if (options.body !== undefined) headers['content-length'] = String(Buffer.byteLength(options.body));
+
+  return new Promise<HttpResponse>((resolve, reject) => {
+    let settled = false;
+    const finish = (err: Error | null, res?: HttpResponse) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve(res as HttpResponse);
+    };
+    const req = transport.request(url, {
+      method: options.method,
+      headers,
+      agent: agents[url.protocol as 'http:' | 'https:'],
+    });
+    const timer = setTimeout(() => {
+      finish(new RobloxTimeoutError(`${where} did not answer within ${options.timeout} ms`));
+      req.destroy();
+    }, options.timeout);
+    req.on('error', (cause) => finish(new RobloxNetworkError(`${where} failed: ${(cause as NodeJS.ErrnoException).code ?? 'network error'}`, { cause })));
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxBytes) {
+          finish(new RobloxResponseError(`${where} answered more than ${maxBytes} bytes`, res.statusCode ?? 0));
+          req.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on('error', (cause) => finish(new RobloxNetworkError(`${where} failed while reading the response`, { cause })));
+      res.on('end', () =>
+        finish(null, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+      );
+    });
+    req.end(options.body);
+  });
+}
+
+/** Encodes a form body, leaving out undefined values. */
+export function encodeForm(fields: Record<string, string | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) params.append(k, v);
+  return params.toString();
+}
+
+/**
+ * Adds client authentication to a token-endpoint form: a Basic header (RFC 6749 §2.3.1 encoding)
+ * or `client_id` and `client_secret` in the body, never both. Public clients send `client_id` only.
+ */
+export function withClientAuth(
+  credentials: ClientCredentials,
+  fields: Record<string, string | undefined>,
+): { headers: Record<string, string>; fields: Record<string, string | undefined> } {
+  const { clientID, clientSecret } = credentials;
+  if (clientSecret === undefined || clientSecret === '') return { headers: {}, fields: { ...fields, client_id: clientID } };
+  if (credentials.authMethod === 'client_secret_post') {
+    return { headers: {}, fields: { ...fields, client_id: clientID, client_secret: clientSecret } };
+  }
+  const basic = Buffer.from(`${formEncode(clientID)}:${formEncode(clientSecret)}`).toString('base64');
+  return { headers: { authorization: `Basic ${basic}` }, fields };
+}
+
+function formEncode(value: string): string {
+  return encodeURIComponent(value).replace(/%20/g, '+');
+}
+
+/** Parses a JSON body as `unknown`; anything else is a RobloxResponseError. */
+export function parseJson(res: HttpResponse, what: string): unknown {
+  try {
+    return JSON.parse(res.body) as unknown;
+  } catch (cause) {
+    throw new RobloxResponseError(`${what} answered ${res.status} with a body that is not JSON`, res.status, { cause });
+  }
+}
+
+/** True for a plain JSON object. */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Turns a non-2xx answer into the right error: an OAuth error body becomes RobloxOAuthError,
+ * anything else (5xx pages, broken JSON) a RobloxResponseError. Returns nothing for 2xx.
+ */
+export function checkStatus(res: HttpResponse, what: string): void {
+  if (res.status >= 200 && res.status < 300) return;
+  let body: unknown;
+  try {
+    body = JSON.parse(res.body);
+  } catch {
+    body = undefined;
+  }
+  if (isObject(body) && typeof body.error === 'string' && res.status < 500) {
+    const description = typeof body.error_description === 'string' ? body.error_description : undefined;
+    throw new RobloxOAuthError(body.error, description, res.status);
+  }
+  throw new RobloxResponseError(`${what} answered HTTP ${res.status}`, res.status);
+}
+
+/** POSTs a form (with client authentication) and returns the parsed JSON body of a 2xx answer. */
+export async function postForm(
+  url: string,
+  credentials: ClientCredentials,
+  fields: Record<string, string | undefined>,
+  timeout: number,
+): Promise<{ res: HttpResponse; json: unknown }> {
+  const auth = withClientAuth(credentials, fields);
+  const res = await request(url, {
+    method: 'POST',
+    timeout,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...auth.headers },
+    body: encodeForm(auth.fields),
+  });
+  const what = `POST ${describeURL(url)}`;
+  checkStatus(res, what);
+  return { res, json: res.body.length === 0 ? undefined : parseJson(res, what) };
+}
+
+/** GETs JSON, optionally with a Bearer token, and returns the parsed body of a 2xx answer. */
+export async function getJson(url: string, timeout: number, bearer?: string): Promise<unknown> {
+  const res = await request(url, {
+    method: 'GET',
+    timeout,
+    headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
+  });
+  const what = `GET ${describeURL(url)}`;
+  checkStatus(res, what);
+  return parseJson(res, what);
+}
+
+/** True for hosts on which plain http is acceptable. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}

@@ -1,0 +1,149 @@
+import { createLocalJWKSet, jwtVerify, errors as joseErrors, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { RobloxConfigurationError, RobloxError, RobloxIdTokenError } from './errors';
+import { getJson, isObject } from './http';
+
+/** Claims of a verified Roblox ID token. */
+export interface RobloxIdTokenClaims extends JWTPayload {
+  sub: string;
+  iss: string;
+  exp: number;
+  iat: number;
+  nonce?: string;
+  name?: string;
+  nickname?: string;
+  preferred_username?: string;
+  created_at?: number;
+  profile?: string;
+  picture?: string | null;
+}
+
+/** What a verifier needs to know about the provider and the client. */
+export interface IdTokenVerifierOptions {
+  issuer: string;
+  clientID: string;
+  jwksURL: string;
+  /** The provider's `id_token_signing_alg_values_supported`; only asymmetric algorithms are kept. */
+  algorithms: string[];
+  /** Seconds of clock skew tolerated for `exp`, `nbf` and `iat`. */
+  clockTolerance: number;
+  /** Milliseconds for a JWKS fetch. */
+  timeout: number;
+  /** Minimum milliseconds between two JWKS refetches caused by an unknown `kid` (default 30 s). */
+  jwksCooldown?: number;
+  /** Milliseconds after which the cached JWKS is refetched on next use (default 10 minutes). */
+  jwksMaxAge?: number;
+}
+
+/** What a particular token must additionally match. */
+export interface IdTokenExpectations {
+  /** The nonce sent with the authorization request; required at login. */
+  nonce?: string;
+  /** The subject of the original ID token; required when verifying a refreshed one. */
+  sub?: string;
+}
+
+/** Verifies an ID token and returns its claims, or rejects with RobloxIdTokenError. */
+export type IdTokenVerifier = (idToken: string, expect: IdTokenExpectations) => Promise<RobloxIdTokenClaims>;
+
+const ASYMMETRIC = new Set(['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA', 'Ed25519']);
+
+/**
+ * A JWKS kept in memory: fetched once, refetched when a token names an unknown `kid` (at most once per
+ * cooldown, so forged `kid`s cannot make us hammer the provider) or when older than `maxAge`.
+ */
+class JwksCache {
+  private local: JWTVerifyGetKey | undefined;
+  private fetchedAt = 0;
+  private lastUnknownKidRefetch = -Infinity;
+  private inflight: Promise<JWTVerifyGetKey> | undefined;
+
+  constructor(
+    private readonly url: string,
+    private readonly timeout: number,
+    private readonly cooldown: number,
+    private readonly maxAge: number,
+  ) {}
+
+  private fetch(): Promise<JWTVerifyGetKey> {
+    this.inflight ??= getJson(this.url, this.timeout)
+      .then((jwks) => {
+        if (!isObject(jwks) || !Array.isArray(jwks.keys)) throw new RobloxIdTokenError('The provider JWKS is not a key set');
+        this.local = createLocalJWKSet(jwks as unknown as JSONWebKeySet);
+        this.fetchedAt = Date.now();
+        return this.local;
+      })
+      .finally(() => {
+        this.inflight = undefined;
+      });
+    return this.inflight;
+  }
+
+  readonly getKey: JWTVerifyGetKey = async (header, token) => {
+    const fresh = this.local && Date.now() - this.fetchedAt < this.maxAge;
+    const keys = fresh && this.local ? this.local : await this.fetch();
+    try {
+      return await keys(header, token);
+    } catch (err) {
+      if (!(err instanceof joseErrors.JWKSNoMatchingKey) || Date.now() - this.lastUnknownKidRefetch < this.cooldown) throw err;
+      this.lastUnknownKidRefetch = Date.now();
+      return (await this.fetch())(header, token);
+    }
+  };
+}
+
+/**
+ * Creates an ID-token verifier: signature with a cached JWKS, algorithm from the provider's list (never
+ * `none` or HMAC), `iss` exact, `aud` containing the client (and `azp` equal to it when there are several
+ * audiences or `azp` is present), `exp`, `nbf`, `iat` not in the future, `sub` present, and `nonce`.
+ *
+ * @example
+ * ```ts
+ * const verify = createIdTokenVerifier({ issuer, clientID, jwksURL, algorithms: ['ES256'], clockTolerance: 30, timeout: 10_000 });
+ * const claims = await verify(idToken, { nonce });
+ * ```
+ */
+export function createIdTokenVerifier(options: IdTokenVerifierOptions): IdTokenVerifier {
+  const algorithms = options.algorithms.filter((a) => ASYMMETRIC.has(a));
+  if (algorithms.length === 0) {
+    throw new RobloxConfigurationError(
+      `The provider offers no acceptable ID token signing algorithm (got ${JSON.stringify(options.algorithms)}; none and HMAC are refused)`,
+    );
+  }
+  const jwks = new JwksCache(options.jwksURL, options.timeout, options.jwksCooldown ?? 30_000, options.jwksMaxAge ?? 600_000);
+
+  return async (idToken, expect) => {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(idToken, jwks.getKey, {
+        issuer: options.issuer,
+        audience: options.clientID,
+        algorithms,
+        clockTolerance: options.clockTolerance,
+        requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
+      }));
+    } catch (cause) {
+      if (cause instanceof RobloxError && !(cause instanceof RobloxIdTokenError)) throw cause;
+      throw new RobloxIdTokenError(`ID token rejected: ${reason(cause)}`, { cause });
+    }
+    const fail = (why: string) => new RobloxIdTokenError(`ID token rejected: ${why}`);
+    const now = Math.floor(Date.now() / 1000);
+    if (typeof payload.sub !== 'string' || payload.sub === '') throw fail('"sub" claim is missing');
+    if (typeof payload.iat !== 'number' || payload.iat > now + options.clockTolerance) throw fail('"iat" claim is in the future');
+    const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    if (audiences.length > 1 || payload.azp !== undefined) {
+      if (payload.azp !== options.clientID) throw fail('"azp" claim does not equal the client ID');
+    }
+    if (expect.nonce !== undefined && payload.nonce !== expect.nonce) throw fail('"nonce" claim does not match the login');
+    if (expect.sub !== undefined && payload.sub !== expect.sub) throw fail('"sub" claim does not match the signed-in user');
+    return payload as RobloxIdTokenClaims;
+  };
+}
+
+function reason(cause: unknown): string {
+  if (cause instanceof joseErrors.JWSSignatureVerificationFailed) return 'signature verification failed';
+  if (cause instanceof joseErrors.JWKSNoMatchingKey) return 'no key in the provider JWKS matches the token';
+  if (cause instanceof joseErrors.JOSEAlgNotAllowed) return 'signing algorithm not allowed';
+  if (cause instanceof joseErrors.JOSEError) return cause.message;
+  if (cause instanceof RobloxError) return cause.message;
+  return 'malformed token';
+}

@@ -1,0 +1,5 @@
+export * from './errors';
+export { ROBLOX_ISSUER, robloxEndpoints, type RobloxEndpoints } from './endpoints';
+export { createIdTokenVerifier, type RobloxIdTokenClaims, type IdTokenVerifier, type IdTokenVerifierOptions, type IdTokenExpectations } from './id-token';
+export { SessionTokenStore, SESSION_TOKENS_KEY, isTokenSet, type TokenSet, type TokenStore } from './tokens';
+export type { ClientAuthMethod } from './http';

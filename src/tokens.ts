@@ -1,0 +1,106 @@
+import type { Request } from 'express';
+import { RobloxResponseError } from './errors';
+import { isObject } from './http';
+
+/**
+ * The tokens of one user's grant. `expiresAt` is when the access token expires, in ms since the epoch.
+ * Roblox refresh tokens are single-use: after a refresh, only the new `refreshToken` is valid.
+ */
+export interface TokenSet {
+  accessToken: string;
+  refreshToken?: string;
+  idToken?: string;
+  tokenType: 'Bearer';
+  scope: string[];
+  expiresAt: number;
+}
+
+/**
+ * Where a user's TokenSet lives between requests. The default, {@link SessionTokenStore}, keeps it in the
+ * session; implement this to keep tokens in a database instead (e.g. keyed by `req.user.id`).
+ * Methods may be synchronous or return promises.
+ *
+ * @example
+ * ```ts
+ * const dbStore: TokenStore = {
+ *   get: (req) => db.tokens.find((req.user as User).id),
+ *   set: (req, tokens) => db.tokens.upsert((req.user as User).id, tokens),
+ *   delete: (req) => db.tokens.remove((req.user as User).id),
+ * };
+ * ```
+ */
+export interface TokenStore {
+  get(req: Request): TokenSet | undefined | Promise<TokenSet | undefined>;
+  set(req: Request, tokens: TokenSet): void | Promise<void>;
+  delete(req: Request): void | Promise<void>;
+}
+
+/** Session key under which {@link SessionTokenStore} keeps the TokenSet. */
+export const SESSION_TOKENS_KEY = 'robloxTokens';
+
+interface SessionLike {
+  [key: string]: unknown;
+}
+
+/**
+ * The default TokenStore: the TokenSet in `req.session.robloxTokens` (express-session or any
+ * session middleware that provides `req.session`).
+ */
+export class SessionTokenStore implements TokenStore {
+  constructor(private readonly key: string = SESSION_TOKENS_KEY) {}
+
+  private session(req: Request): SessionLike | undefined {
+    return (req as unknown as { session?: SessionLike }).session;
+  }
+
+  get(req: Request): TokenSet | undefined {
+    const value = this.session(req)?.[this.key];
+    return isTokenSet(value) ? value : undefined;
+  }
+
+  set(req: Request, tokens: TokenSet): void {
+    const session = this.session(req);
+    if (!session) throw new Error('SessionTokenStore needs session middleware (express-session) before passport');
+    session[this.key] = tokens;
+  }
+
+  delete(req: Request): void {
+    const session = this.session(req);
+    if (session) delete session[this.key];
+  }
+}
+
+/** True for a value shaped like a TokenSet (as read back from a session or database). */
+export function isTokenSet(value: unknown): value is TokenSet {
+  return (
+    isObject(value) &&
+    typeof value.accessToken === 'string' &&
+    value.tokenType === 'Bearer' &&
+    typeof value.expiresAt === 'number' &&
+    Array.isArray(value.scope)
+  );
+}
+
+/**
+ * Builds a TokenSet from a token endpoint response. `token_type` must be Bearer and `access_token`
+ * present; `scope` falls back to the requested scope when the provider omits it.
+ */
+export function tokenSetFromResponse(body: unknown, fallbackScope: string[] = [], now: number = Date.now()): TokenSet {
+  const bad = (why: string) => new RobloxResponseError(`The token endpoint answered ${why}`, 200);
+  if (!isObject(body)) throw bad('a body that is not a JSON object');
+  if (typeof body.access_token !== 'string' || body.access_token === '') throw bad('no access_token');
+  if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer') throw bad('a token_type other than Bearer');
+  const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : Number(body.expires_in);
+  if (!Number.isFinite(expiresIn) || expiresIn <= 0) throw bad('no valid expires_in');
+  if (body.refresh_token !== undefined && typeof body.refresh_token !== 'string') throw bad('a refresh_token that is not a string');
+  if (body.id_token !== undefined && typeof body.id_token !== 'string') throw bad('an id_token that is not a string');
+  const tokens: TokenSet = {
+    accessToken: body.access_token,
+    tokenType: 'Bearer',
+    scope: typeof body.scope === 'string' ? body.scope.split(' ').filter(Boolean) : [...fallbackScope],
+    expiresAt: now + expiresIn * 1000,
+  };
+  if (body.refresh_token) tokens.refreshToken = body.refresh_token as string;
+  if (body.id_token) tokens.idToken = body.id_token as string;
+  return tokens;
+}
