@@ -1,0 +1,121 @@
+import { createDiscovery, checkSecureURL } from './discovery';
+import { ROBLOX_ISSUER, robloxEndpoints, type RobloxEndpoints } from './endpoints';
+import { RobloxConfigurationError } from './errors';
+import type { ClientAuthMethod, ClientCredentials } from './http';
+import { createIdTokenVerifier, type IdTokenVerifier } from './id-token';
+
+/** Endpoint URLs that may be set explicitly, overriding Roblox's defaults or discovery. */
+export interface EndpointOverrides {
+  authorizationURL?: string;
+  tokenURL?: string;
+  userInfoURL?: string;
+  jwksURL?: string;
+  introspectionURL?: string;
+  revocationURL?: string;
+  resourcesURL?: string;
+}
+
+/** Configuration shared by RobloxStrategy and RobloxClient. */
+export interface ProviderConfig extends EndpointOverrides {
+  clientID: string;
+  clientSecret?: string | undefined;
+  authMethod?: ClientAuthMethod | undefined;
+  issuer?: string | undefined;
+  /** Milliseconds for every call to the provider (default 10 000). */
+  timeout?: number | undefined;
+  /** Seconds of clock skew tolerated in ID-token time claims (default 30). */
+  clockTolerance?: number | undefined;
+  /** Minimum ms between JWKS refetches caused by an unknown `kid` (default 30 000). */
+  jwksCooldown?: number | undefined;
+}
+
+const OVERRIDES: (keyof EndpointOverrides)[] = [
+  'authorizationURL', 'tokenURL', 'userInfoURL', 'jwksURL', 'introspectionURL', 'revocationURL', 'resourcesURL',
+];
+
+/** Validates the options every consumer shares; `owner` names the class in messages. */
+export function validateProviderConfig(owner: string, config: ProviderConfig | undefined): void {
+  const fail = (msg: string) => new RobloxConfigurationError(`${owner} ${msg}`);
+  if (!config || typeof config !== 'object') throw fail('requires an options object');
+  if (typeof config.clientID !== 'string' || config.clientID === '') throw fail('requires a clientID option');
+  if (config.clientSecret !== undefined && typeof config.clientSecret !== 'string') throw fail('clientSecret option must be a string');
+  if (config.authMethod !== undefined && config.authMethod !== 'client_secret_basic' && config.authMethod !== 'client_secret_post') {
+    throw fail('authMethod option must be "client_secret_basic" or "client_secret_post"');
+  }
+  if (config.issuer !== undefined) {
+    if (typeof config.issuer !== 'string') throw fail('issuer option must be a string');
+    checkSecureURL(config.issuer, `${owner} issuer option`, (m) => new RobloxConfigurationError(m));
+    if (!config.issuer.endsWith('/')) {
+      throw fail(`issuer option must end with a slash, exactly as the provider states it: "${config.issuer}/" (Roblox's is "${ROBLOX_ISSUER}")`);
+    }
+  }
+  for (const [name, value, min] of [['timeout', config.timeout, 1], ['clockTolerance', config.clockTolerance, 0], ['jwksCooldown', config.jwksCooldown, 0]] as const) {
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < min)) {
+      throw fail(`${name} option must be a number ≥ ${min}`);
+    }
+  }
+  for (const key of OVERRIDES) {
+    const value = config[key];
+    if (value !== undefined) checkSecureURL(value, `${owner} ${key} option`, (m) => new RobloxConfigurationError(m));
+  }
+}
+
+/**
+ * The provider as one client sees it: its endpoints (Roblox's without a round trip, or discovered once
+ * for any other issuer, explicit options winning), the client's credentials, and a shared ID-token verifier.
+ */
+export class Provider {
+  readonly issuer: string;
+  readonly timeout: number;
+  readonly clockTolerance: number;
+  readonly credentials: ClientCredentials;
+  private readonly resolve: () => Promise<RobloxEndpoints>;
+  private verifier: Promise<IdTokenVerifier> | undefined;
+  private readonly jwksCooldown: number | undefined;
+
+  constructor(config: ProviderConfig) {
+    this.issuer = config.issuer ?? ROBLOX_ISSUER;
+    this.timeout = config.timeout ?? 10_000;
+    this.clockTolerance = config.clockTolerance ?? 30;
+    this.jwksCooldown = config.jwksCooldown;
+    this.credentials = { clientID: config.clientID, clientSecret: config.clientSecret || undefined, authMethod: config.authMethod };
+    const overrides: EndpointOverrides = {};
+    for (const key of OVERRIDES) if (config[key] !== undefined) overrides[key] = config[key];
+    const apply = (e: RobloxEndpoints): RobloxEndpoints => ({ ...e, ...overrides });
+    if (this.issuer === ROBLOX_ISSUER) {
+      const fixed = Promise.resolve(apply(robloxEndpoints()));
+      this.resolve = () => fixed;
+    } else {
+      const discover = createDiscovery(this.issuer, this.timeout);
+      let done: Promise<RobloxEndpoints> | undefined;
+      this.resolve = () => (done ??= discover().then(apply).catch((err: unknown) => {
+        done = undefined;
+        throw err;
+      }));
+    }
+  }
+
+  /** The provider's endpoints; rejects with RobloxDiscoveryError when discovery fails. */
+  endpoints(): Promise<RobloxEndpoints> {
+    return this.resolve();
+  }
+
+  /** The ID-token verifier for this provider and client, built once the endpoints are known. */
+  idTokenVerifier(): Promise<IdTokenVerifier> {
+    this.verifier ??= this.endpoints().then((e) =>
+      createIdTokenVerifier({
+        issuer: this.issuer,
+        clientID: this.credentials.clientID,
+        jwksURL: e.jwksURL,
+        algorithms: e.idTokenSigningAlgs,
+        clockTolerance: this.clockTolerance,
+        timeout: this.timeout,
+        ...(this.jwksCooldown !== undefined ? { jwksCooldown: this.jwksCooldown } : {}),
+      }),
+    ).catch((err: unknown) => {
+      this.verifier = undefined;
+      throw err;
+    });
+    return this.verifier;
+  }
+}
