@@ -1,0 +1,123 @@
+'use strict';
+// The demo app: "Sign in with Roblox" with sessions, token refresh, resources and logout.
+// Everything here is what a production app would write, with the production settings called out.
+const express = require('express');
+const session = require('express-session');
+const { Passport } = require('passport');
+const { RobloxStrategy, refreshTokens, revokeTokens, authorizedResources } = require('passport-roblox-oidc');
+const views = require('./views');
+
+/**
+ * Builds the demo app.
+ * @param {{ clientID: string, clientSecret?: string, callbackURL: string, issuer?: string,
+ *           scope?: string[], sessionSecret: string, secureCookies?: boolean, sessionStore?: import('express-session').Store }} config
+ */
+function createDemoApp(config) {
+  const app = express();
+  app.disable('x-powered-by');
+  // Behind one reverse proxy that terminates TLS (the usual production setup), trust its X-Forwarded-* so that
+  // req.secure is right and secure cookies are sent. Set the number of proxies you really have.
+  app.set('trust proxy', 1);
+
+  app.use(
+    session({
+      name: 'demo.sid',
+      secret: config.sessionSecret,
+      resave: false,
+      saveUninitialized: false,
+      // MemoryStore is for development only: it leaks and forgets on restart. In production pass a real store
+      // (connect-redis, connect-pg-simple, ...): tokens live in the session by default.
+      store: config.sessionStore,
+      cookie: {
+        httpOnly: true,
+        sameSite: 'lax', // the callback is a top-level GET navigation from Roblox: Lax lets the cookie through
+        secure: config.secureCookies ?? false, // true in production (https)
+        maxAge: 7 * 24 * 3600 * 1000,
+      },
+    }),
+  );
+
+  const passport = new Passport();
+  const strategy = new RobloxStrategy(
+    {
+      clientID: config.clientID,
+      clientSecret: config.clientSecret,
+      callbackURL: config.callbackURL,
+      issuer: config.issuer,
+      scope: config.scope ?? ['openid', 'profile'],
+    },
+    (accessToken, refreshToken, profile, done) =>
+      // Keep the user small: it is serialized into the session. Tokens are persisted separately by the strategy.
+      done(null, {
+        id: profile.id,
+        username: profile.username,
+        displayName: profile.displayName,
+        picture: profile.photos[0]?.value,
+        profileUrl: profile.profileUrl,
+        createdAt: profile.createdAt?.toISOString(),
+      }),
+  );
+  passport.use(strategy);
+  passport.serializeUser((user, done) => done(null, user));
+  passport.deserializeUser((user, done) => done(null, user));
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use(express.urlencoded({ extended: false, limit: '10kb' }));
+
+  const requireLogin = (req, res, next) => (req.user ? next() : res.redirect('/?signin=required'));
+  const refresh = refreshTokens({ client: strategy.client, redirectTo: '/?signin=expired' });
+
+  app.get('/', (req, res) => {
+    const notices = { required: 'Please sign in first.', expired: 'Your Roblox session ended. Please sign in again.' };
+    res.send(views.home({ user: req.user, notice: notices[req.query.signin] }));
+  });
+
+  // returnTo is honoured only for same-site relative paths (the strategy checks it).
+  app.get('/auth/roblox', (req, res, next) =>
+    passport.authenticate('roblox', { returnTo: typeof req.query.returnTo === 'string' ? req.query.returnTo : undefined })(req, res, next),
+  );
+  app.get(
+    '/auth/roblox/callback',
+    passport.authenticate('roblox', { failureRedirect: '/login-failed', failureMessage: true, successReturnToOrRedirect: '/profile' }),
+  );
+  app.get('/login-failed', (req, res) => {
+    const messages = req.session.messages ?? [];
+    req.session.messages = [];
+    const text = messages[messages.length - 1] ?? 'Signing in did not complete.';
+    res.status(401).send(views.message({ title: 'Sign-in did not complete', text }));
+  });
+
+  app.get('/profile', requireLogin, (req, res) => res.send(views.profile({ user: req.user })));
+
+  app.get('/tokens', requireLogin, refresh, (req, res) => {
+    const notice = req.session.refreshNotice;
+    delete req.session.refreshNotice;
+    res.send(views.tokens({ user: req.user, tokens: req.robloxTokens, refreshedAt: req.session.refreshedAt, notice }));
+  });
+  // "Refresh now": a skew larger than any token lifetime makes refreshTokens() refresh unconditionally.
+  app.post('/tokens/refresh', requireLogin, refreshTokens({ client: strategy.client, skewSeconds: 24 * 3600, redirectTo: '/?signin=expired' }), (req, res) => {
+    req.session.refreshedAt = Date.now();
+    req.session.refreshNotice = 'Tokens refreshed. The previous refresh token is now dead; the new one is stored.';
+    res.redirect(303, '/tokens');
+  });
+
+  app.get('/resources', requireLogin, refresh, authorizedResources({ client: strategy.client }), (req, res) =>
+    res.send(views.resources({ user: req.user, resources: req.robloxResources })),
+  );
+
+  app.post('/logout', revokeTokens({ client: strategy.client }), (req, res) => res.redirect(303, '/'));
+
+  app.use((req, res) => res.status(404).send(views.message({ user: req.user, title: 'Not found', text: 'There is no page here.', status: 404 })));
+  // eslint-disable-next-line no-unused-vars
+  app.use((err, req, res, _next) => {
+    // Log the error class and code only: messages of this library never carry tokens, but stay terse anyway.
+    console.error(`[demo] ${err.name ?? 'Error'}${err.code ? ` (${err.code})` : ''}: ${err.message}`);
+    const status = err.status && err.status >= 400 && err.status < 600 ? err.status : 500;
+    res.status(status).send(
+      views.message({ user: req.user, title: 'Something went wrong', text: 'Roblox could not be reached or answered unexpectedly. Please try again in a moment.', status }),
+    );
+  });
+  return { app, strategy, passport };
+}
+
+module.exports = { createDemoApp };

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+'use strict';
+// `npm start`: the demo app on the embedded Roblox emulator, or on real Roblox when ROBLOX_CLIENT_ID is set
+// (see .env.example; a .env file beside package.json is read if present).
+const fs = require('node:fs');
+const path = require('node:path');
+const crypto = require('node:crypto');
+
+const envFile = path.join(__dirname, '..', '..', '.env');
+if (fs.existsSync(envFile)) process.loadEnvFile(envFile);
+
+const { createRobloxEmulator, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } = require('passport-roblox-oidc/emulator');
+const { createDemoApp } = require('./app');
+
+async function main() {
+  const host = process.env.HOST ?? '127.0.0.1';
+  const port = Number(process.env.PORT ?? 3000);
+  const sessionSecret = process.env.SESSION_SECRET ?? crypto.randomBytes(32).toString('hex');
+  let emulator;
+  let config;
+  if (process.env.ROBLOX_CLIENT_ID) {
+    if (!process.env.ROBLOX_REDIRECT_URI) throw new Error('Set ROBLOX_REDIRECT_URI to the redirect URL registered for your app');
+    config = {
+      clientID: process.env.ROBLOX_CLIENT_ID,
+      clientSecret: process.env.ROBLOX_CLIENT_SECRET || undefined,
+      callbackURL: process.env.ROBLOX_REDIRECT_URI,
+      sessionSecret,
+      secureCookies: process.env.ROBLOX_REDIRECT_URI.startsWith('https:'),
+    };
+  } else {
+    emulator = await createRobloxEmulator({ port: Number(process.env.EMULATOR_PORT ?? 0), host: '127.0.0.1' });
+    config = {
+      issuer: emulator.issuer,
+      clientID: DEFAULT_CLIENT_ID,
+      clientSecret: DEFAULT_CLIENT_SECRET,
+      callbackURL: `http://${host}:${port}/auth/roblox/callback`,
+      sessionSecret,
+    };
+  }
+  const { app } = createDemoApp(config);
+  const server = app.listen(port, host, () => {
+    console.log(`Roblox sign-in demo: open http://${host}:${port}/`);
+    console.log(emulator ? `Signing in with the local Roblox emulator at ${emulator.issuer} (no Roblox account needed)` : 'Signing in with Roblox');
+  });
+  const stop = () => {
+    server.close();
+    if (emulator) emulator.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  console.error(`Could not start the demo: ${err.message}`);
+  process.exit(1);
+});

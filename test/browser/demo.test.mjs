@@ -1,0 +1,115 @@
+// Real-browser test of the demo app: headless Debian Chromium driven by playwright-core clicks through
+// "Sign in with Roblox" on the local emulator. Screenshots of every page go to artifacts/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const { createRobloxEmulator, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } = require('passport-roblox-oidc/emulator');
+const { createDemoApp } = require('../../examples/express/app.js');
+
+const shots = path.resolve(import.meta.dirname, '..', '..', 'artifacts', 'screenshots');
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+let emulator;
+let server;
+let base;
+let browser;
+
+before(async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  emulator = await createRobloxEmulator({ port: 0, autoApprove: false });
+  server = http.createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${server.address().port}`;
+  const { app } = createDemoApp({
+    issuer: emulator.issuer,
+    clientID: DEFAULT_CLIENT_ID,
+    clientSecret: DEFAULT_CLIENT_SECRET,
+    callbackURL: `${base}/auth/roblox/callback`,
+    sessionSecret: 'browser-test-secret',
+  });
+  server.on('request', app);
+  browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
+  await emulator?.close();
+});
+
+const shot = (page, name) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+
+test('sign in through the consent page, see the profile, refresh tokens, list resources, sign out', async () => {
+  const user = emulator.users[0];
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${base}/`);
+  const button = page.getByRole('link', { name: 'Sign in with Roblox' });
+  assert.equal(await button.count(), 1);
+  await shot(page, '01-home');
+
+  // Keyboard-usable: focus the button and press Enter.
+  await button.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL((url) => url.href.startsWith(emulator.url));
+  assert.match(await page.content(), new RegExp(user.username));
+  await shot(page, '02-consent');
+  await page.check(`input[name="user"][value="${user.sub}"]`);
+  await page.click('button[name="decision"][value="approve"]');
+
+  await page.waitForURL(`${base}/profile`);
+  assert.equal(await page.textContent('#display-name'), user.displayName);
+  assert.equal(await page.textContent('#username'), `@${user.username}`);
+  assert.equal(await page.textContent('#user-id'), user.sub);
+  await shot(page, '03-profile');
+
+  await page.click('a[href="/tokens"]');
+  await page.waitForURL(`${base}/tokens`);
+  assert.equal(await page.textContent('#refreshed-at'), 'never');
+  const scopes = await page.locator('#scopes li').allTextContents();
+  assert.ok(scopes.includes('openid') && scopes.includes('profile'), `scopes shown: ${scopes}`);
+  const tokensBefore = emulator.counters.token;
+  await shot(page, '04-tokens');
+  await page.click('#refresh');
+  await page.waitForURL(`${base}/tokens`);
+  assert.notEqual(await page.textContent('#refreshed-at'), 'never');
+  assert.equal(emulator.counters.token, tokensBefore + 1, 'one refresh call reached the emulator');
+  assert.match(await page.textContent('[role="status"]'), /refreshed/i);
+  await shot(page, '05-tokens-refreshed');
+
+  await page.click('a[href="/resources"]');
+  await page.waitForURL(`${base}/resources`);
+  assert.match(await page.textContent('h1'), /Authorized resources/);
+  await shot(page, '06-resources');
+
+  const revokesBefore = emulator.counters.revoke;
+  await page.click('#logout');
+  await page.waitForURL(`${base}/`);
+  assert.equal(await page.getByRole('link', { name: 'Sign in with Roblox' }).count(), 1);
+  assert.equal(emulator.counters.revoke, revokesBefore + 1, 'logout revoked the grant at the emulator');
+  await page.goto(`${base}/profile`);
+  assert.equal(await page.getByRole('link', { name: 'Sign in with Roblox' }).count(), 1, 'profile needs a login again');
+  await shot(page, '07-signed-out');
+});
+
+test('denying consent lands on a friendly message, not a stack trace', async () => {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${base}/`);
+  await page.click('#sign-in');
+  await page.waitForURL((url) => url.href.startsWith(emulator.url));
+  await page.click('button[name="decision"][value="deny"]');
+  await page.waitForURL(`${base}/login-failed`);
+  const message = await page.textContent('#message');
+  assert.match(message, /denied/i);
+  assert.doesNotMatch(await page.content(), /at .*\.js:\d+/);
+  await shot(page, '08-denied');
+});
