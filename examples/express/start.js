@@ -9,7 +9,7 @@ const crypto = require('node:crypto');
 const envFile = path.join(__dirname, '..', '..', '.env');
 if (fs.existsSync(envFile)) process.loadEnvFile(envFile);
 
-const { createRobloxEmulator, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } = require('passport-roblox-oidc/emulator');
+const { createRobloxEmulator, ROBLOX_EMULATOR_CLIENT_ID, ROBLOX_EMULATOR_CLIENT_SECRET } = require('passport-roblox-oidc/emulator');
 const { createDemoApp } = require('./app');
 
 async function main() {
@@ -31,8 +31,8 @@ async function main() {
     emulator = await createRobloxEmulator({ port: Number(process.env.EMULATOR_PORT ?? 0), host: '127.0.0.1' });
     config = {
       issuer: emulator.issuer,
-      clientID: DEFAULT_CLIENT_ID,
-      clientSecret: DEFAULT_CLIENT_SECRET,
+      clientID: ROBLOX_EMULATOR_CLIENT_ID,
+      clientSecret: ROBLOX_EMULATOR_CLIENT_SECRET,
       callbackURL: `http://${host}:${port}/auth/roblox/callback`,
       sessionSecret,
     };

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
-const { createRobloxEmulator, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } = require('passport-roblox-oidc/emulator');
+const { createRobloxEmulator, ROBLOX_EMULATOR_CLIENT_ID, ROBLOX_EMULATOR_CLIENT_SECRET } = require('passport-roblox-oidc/emulator');
 const { createDemoApp } = require('../../examples/express/app.js');
 
 const shots = path.resolve(import.meta.dirname, '..', '..', 'artifacts', 'screenshots');
@@ -27,8 +27,8 @@ before(async () => {
   base = `http://127.0.0.1:${server.address().port}`;
   const { app } = createDemoApp({
     issuer: emulator.issuer,
-    clientID: DEFAULT_CLIENT_ID,
-    clientSecret: DEFAULT_CLIENT_SECRET,
+    clientID: ROBLOX_EMULATOR_CLIENT_ID,
+    clientSecret: ROBLOX_EMULATOR_CLIENT_SECRET,
     callbackURL: `${base}/auth/roblox/callback`,
     sessionSecret: 'browser-test-secret',
   });

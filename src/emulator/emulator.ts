@@ -1,0 +1,128 @@
+import { RobloxConfigurationError } from '../errors';
+import { DECISION_PATH } from './authorize';
+import { discoveryDocument, type EmulatorContext } from './context';
+import { checkAutoApprove, normalizeOptions, ROBLOX_EMULATOR_CLIENT_ID } from './defaults';
+import { Faults } from './faults';
+import { GrantStore } from './grants';
+import { IdTokenIssuer } from './id-tokens';
+import { KeyStore } from './keys';
+import { createListener, listen, shutdown } from './server';
+import type { EmulatorFailure, IdTokenTweak, IssueIdTokenOptions, UserinfoTweak } from './tweak-types';
+import type {
+  AutoApprove,
+  EmulatorEndpoint,
+  EmulatorEndpointURLs,
+  RobloxEmulator,
+  RobloxEmulatorOptions,
+} from './types';
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Starts a local Roblox OAuth 2.0 / OpenID Connect provider: discovery, JWKS, authorize with a consent page,
+ * token (code and refresh grants), introspect, resources, revoke and userinfo, as Roblox documents them.
+ *
+ * @example
+ * ```ts
+ * import { createRobloxEmulator, ROBLOX_EMULATOR_CLIENT_ID, ROBLOX_EMULATOR_CLIENT_SECRET } from 'passport-roblox-oidc/emulator';
+ *
+ * const emu = await createRobloxEmulator({ autoApprove: true });
+ * const strategy = new RobloxStrategy({
+ *   clientID: ROBLOX_EMULATOR_CLIENT_ID, clientSecret: ROBLOX_EMULATOR_CLIENT_SECRET,
+ *   callbackURL: 'http://127.0.0.1:3000/auth/roblox/callback', issuer: emu.issuer,
+ * }, verify);
+ * // ...
+ * await emu.close();
+ * ```
+ */
+export async function createRobloxEmulator(options: RobloxEmulatorOptions = {}): Promise<RobloxEmulator> {
+  const settings = normalizeOptions(options);
+  const keys = await KeyStore.create();
+  const faults = new Faults();
+  const grants = new GrantStore(settings.now);
+  let context: EmulatorContext | undefined;
+  const { server, port } = await listen(
+    createListener(() => context as EmulatorContext),
+    settings.port,
+    settings.host,
+  );
+  const url = `http://${urlHost(settings.host)}:${port}`;
+  const issuer = `${url}/oauth/`;
+  const idTokens = new IdTokenIssuer(keys, issuer, () => settings.idTokenTtl, settings.now);
+  const ctx: EmulatorContext = {
+    settings,
+    url,
+    issuer,
+    clients: new Map(settings.clients.map((c) => [c.clientId, c])),
+    users: new Map(settings.users.map((u) => [u.sub, u])),
+    keys,
+    grants,
+    idTokens,
+    faults,
+    userinfoTweaks: [],
+    discoveryBody: JSON.stringify(discoveryDocument(issuer)),
+  };
+  context = ctx;
+
+  const endpoints: EmulatorEndpointURLs = {
+    discovery: `${issuer}.well-known/openid-configuration`,
+    authorization: `${issuer}v1/authorize`,
+    decision: `${url}${DECISION_PATH}`,
+    token: `${issuer}v1/token`,
+    introspection: `${issuer}v1/token/introspect`,
+    resources: `${issuer}v1/token/resources`,
+    revocation: `${issuer}v1/token/revoke`,
+    userinfo: `${issuer}v1/userinfo`,
+    jwks: `${issuer}v1/certs`,
+  };
+  let closing: Promise<void> | undefined;
+
+  return {
+    url,
+    issuer,
+    port,
+    host: settings.host,
+    endpoints,
+    clients: Object.freeze([...settings.clients]),
+    users: Object.freeze([...settings.users]),
+    get autoApprove(): AutoApprove {
+      return settings.autoApprove;
+    },
+    set autoApprove(value: AutoApprove) {
+      settings.autoApprove = checkAutoApprove(value, settings.users);
+    },
+    get counters(): Readonly<Record<EmulatorEndpoint, number>> {
+      return faults.counters;
+    },
+    resetCounters: () => faults.resetCounters(),
+    setLatency: (endpoint, ms) => faults.setLatency(endpoint, ms),
+    failNext: (endpoint, failure?: EmulatorFailure) => faults.failNext(endpoint, failure),
+    nextIdToken: (tweak: IdTokenTweak) => idTokens.next(tweak),
+    setIdTokenTweak: (tweak: IdTokenTweak | undefined) => idTokens.setStanding(tweak),
+    nextUserinfo: (tweak: UserinfoTweak) => {
+      ctx.userinfoTweaks.push(tweak);
+    },
+    issueIdToken: async (o: IssueIdTokenOptions = {}) => {
+      const user = o.sub === undefined ? settings.users[0] : ctx.users.get(o.sub);
+      if (!user) throw new RobloxConfigurationError(`issueIdToken: no user has the sub ${JSON.stringify(o.sub)}`);
+      const clientId = o.clientId ?? ROBLOX_EMULATOR_CLIENT_ID;
+      const scope = o.scope ?? ['openid', 'profile'];
+      return idTokens.issue(user, { clientId, sub: user.sub, scope, nonce: o.nonce, grantType: 'manual' }, o.tweak);
+    },
+    rotateKeys: async (o: { keepPrevious?: boolean } = {}) => ({ kid: (await keys.rotate(o.keepPrevious !== false)).kid }),
+    jwks: () => keys.jwks(),
+    revokeUser: (sub: string) => grants.revokeUser(sub),
+    reset: () => {
+      faults.reset();
+      idTokens.clear();
+      ctx.userinfoTweaks.length = 0;
+    },
+    close: () => {
+      closing ??= (faults.stop(), shutdown(server));
+      return closing;
+    },
+  };
+}

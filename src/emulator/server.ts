@@ -1,0 +1,89 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DECISION_PATH, handleAuthorize, handleDecision } from './authorize';
+import type { EmulatorContext } from './context';
+import { HttpProblem, sendJson, sendProblem, sendRaw, splitTarget } from './http-io';
+import { handleToken } from './token-endpoint';
+import { handleIntrospect, handleResources, handleRevoke } from './token-info';
+import type { EmulatorEndpoint } from './types';
+import { handleUserinfo } from './userinfo';
+
+type Handler = (ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse, query: string) => void | Promise<void>;
+
+interface Route {
+  endpoint: EmulatorEndpoint;
+  method: 'GET' | 'POST';
+  handler: Handler;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** Every path the emulator serves, matched exactly (no decoding, no trailing-slash variants). */
+const ROUTES = new Map<string, Route>([
+  ['/oauth/.well-known/openid-configuration', { endpoint: 'discovery', method: 'GET', handler: (ctx, _q, res) => sendRaw(res, 200, ctx.discoveryBody, JSON_TYPE) }],
+  ['/oauth/v1/certs', { endpoint: 'jwks', method: 'GET', handler: (ctx, _q, res) => sendRaw(res, 200, ctx.keys.jwksBody(), JSON_TYPE) }],
+  ['/oauth/v1/authorize', { endpoint: 'authorize', method: 'GET', handler: handleAuthorize }],
+  [DECISION_PATH, { endpoint: 'decision', method: 'POST', handler: handleDecision }],
+  ['/oauth/v1/token', { endpoint: 'token', method: 'POST', handler: handleToken }],
+  ['/oauth/v1/token/introspect', { endpoint: 'introspect', method: 'POST', handler: handleIntrospect }],
+  ['/oauth/v1/token/resources', { endpoint: 'resources', method: 'POST', handler: handleResources }],
+  ['/oauth/v1/token/revoke', { endpoint: 'revoke', method: 'POST', handler: handleRevoke }],
+  ['/oauth/v1/userinfo', { endpoint: 'userinfo', method: 'GET', handler: handleUserinfo }],
+]);
+
+async function dispatch(ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { path, query } = splitTarget(req.url ?? '/');
+  const route = ROUTES.get(path);
+  if (!route) throw new HttpProblem(404, 'not_found', 'There is no such endpoint');
+  ctx.faults.count(route.endpoint);
+  const delay = ctx.faults.delay(route.endpoint);
+  if (delay) await delay;
+  if (ctx.faults.inject(route.endpoint, req, res)) return;
+  const method = req.method === 'HEAD' && route.method === 'GET' ? 'GET' : req.method;
+  if (method !== route.method) {
+    throw new HttpProblem(405, 'invalid_request', `Use ${route.method}`, { allow: route.method === 'GET' ? 'GET, HEAD' : 'POST' });
+  }
+  await route.handler(ctx, req, res, query);
+}
+
+/** The request listener: routes, and turns every failure into an answer so that no input crashes or hangs the server. */
+export function createListener(getContext: () => EmulatorContext): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    // Without a listener, an aborted upload would throw from the request stream.
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
+    dispatch(getContext(), req, res).catch((err: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (err instanceof HttpProblem) sendProblem(res, err);
+      else sendJson(res, 500, { error: 'server_error', error_description: 'The emulator failed to handle the request' });
+    });
+  };
+}
+
+/** Creates the HTTP server with timeouts that bound slow or stalled clients, and starts listening. */
+export async function listen(
+  listener: (req: IncomingMessage, res: ServerResponse) => void,
+  port: number,
+  host: string,
+): Promise<{ server: http.Server; port: number }> {
+  const server = http.createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+/** Closes the server and every connection, including requests left hanging on purpose. */
+export function shutdown(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
