@@ -1,0 +1,74 @@
+import type { Request } from 'express';
+import type { LoginTransaction, SessionTransactionStore } from './state-store';
+import type { TokenSet, TokenStore } from './tokens';
+
+type LogInCallback = (err?: unknown) => void;
+type LogIn = (user: Express.User, options: unknown, done?: LogInCallback) => void;
+
+/** What must outlive passport 0.7's session regeneration at `req.logIn`. */
+export interface LoginCarryOver {
+  tokenStore: TokenStore;
+  tokens: TokenSet;
+  returnTo: string | undefined;
+  transactions: SessionTransactionStore;
+  /** Logins still pending in other tabs: carried into the regenerated session. */
+  pending: Record<string, LoginTransaction>;
+}
+
+type SessionLike = Record<string, unknown> & { save?: (cb: (err?: unknown) => void) => void };
+
+function sessionOf(req: Request): SessionLike | undefined {
+  const session = (req as unknown as { session?: SessionLike }).session;
+  return typeof session === 'object' && session !== null ? session : undefined;
+}
+
+/** Saves `req.session` now (if the session middleware can), so that a redirect never races the store. */
+export function saveSession(req: Request): Promise<void> {
+  const session = sessionOf(req);
+  if (!session || typeof session.save !== 'function') return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    session.save!((err) => (err ? reject(err) : resolve()));
+  });
+}
+
+/**
+ * Wraps `req.logIn`/`req.login` on this request so that, once Passport has logged the user in (and, in
+ * passport 0.7, regenerated the session, dropping everything set before), the TokenSet is persisted through
+ * the TokenStore, `req.session.returnTo` is set for `successReturnToOrRedirect`, and other tabs' pending logins
+ * are put back; then the caller's callback runs. Works for `passport.authenticate` and for apps that call
+ * `req.logIn` themselves from a custom callback. The wrapper runs once.
+ */
+export function persistOnLogIn(req: Request, carry: LoginCarryOver): void {
+  const target = req as unknown as { logIn?: LogIn; login?: LogIn };
+  const original = target.logIn;
+  if (typeof original !== 'function') return;
+
+  const wrapped: LogIn = function logIn(user, options, done) {
+    target.logIn = original;
+    target.login = original;
+    let opts = options;
+    let cb = done;
+    if (typeof opts === 'function') {
+      cb = opts as LogInCallback;
+      opts = {};
+    }
+    original.call(req, user, opts ?? {}, (err?: unknown) => {
+      if (err) return cb?.(err);
+      persist(req, carry).then(
+        () => cb?.(),
+        (persistErr: unknown) => cb?.(persistErr),
+      );
+    });
+  };
+  target.logIn = wrapped;
+  target.login = wrapped;
+}
+
+async function persist(req: Request, carry: LoginCarryOver): Promise<void> {
+  await carry.tokenStore.set(req, carry.tokens);
+  const session = sessionOf(req);
+  if (!session) return;
+  if (Object.keys(carry.pending).length > 0) carry.transactions.restore(req, carry.pending);
+  if (carry.returnTo !== undefined) session.returnTo = carry.returnTo;
+  await saveSession(req);
+}

@@ -1,0 +1,167 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Request } from 'express';
+import { RobloxConfigurationError } from './errors';
+import { isObject } from './http';
+
+/**
+ * One started login, kept in the session until its callback arrives. Never leaves the server: the
+ * authorization URL carries the state, the nonce and the S256 challenge, never the verifier.
+ *
+ * @example
+ * ```ts
+ * // req.session['roblox:oidc'] while two tabs are signing in:
+ * // { '<state 1>': { nonce, codeVerifier, redirectUri, scope: ['openid', 'profile'], createdAt }, '<state 2>': { … } }
+ * ```
+ */
+export interface LoginTransaction {
+  nonce: string;
+  codeVerifier: string;
+  /** The redirect URI sent to the authorize endpoint; the token exchange must send the identical one. */
+  redirectUri: string;
+  scope: string[];
+  /** A same-site path to go to after login. */
+  returnTo?: string;
+  /** ms since the epoch. */
+  createdAt: number;
+}
+
+/** What {@link SessionTransactionStore.begin} hands to the authorization request. */
+export interface StartedLogin {
+  state: string;
+  nonce: string;
+  codeChallenge: string;
+  transaction: LoginTransaction;
+}
+
+/** Why a callback's state was refused. */
+export type StateProblem = 'missing' | 'unknown' | 'expired';
+
+/** Options of {@link SessionTransactionStore}. */
+export interface TransactionStoreOptions {
+  /** Session key (default `'roblox:oidc'`). */
+  key?: string;
+  /** Milliseconds a transaction lives (default 10 minutes). */
+  ttl?: number;
+  /** Pending transactions kept per session; the oldest is evicted beyond this (default 10). */
+  max?: number;
+}
+
+/** A random base64url string of `bytes` random bytes (32 bytes: 256 bits, 43 characters). */
+export function randomToken(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+/** The PKCE S256 challenge of a verifier (RFC 7636 §4.2). */
+export function pkceChallenge(verifier: string): string {
+  return createHash('sha256').update(verifier, 'ascii').digest('base64url');
+}
+
+const STATE_FORMAT = /^[A-Za-z0-9_-]{22,128}$/;
+type Pending = Record<string, LoginTransaction>;
+
+function isTransaction(value: unknown): value is LoginTransaction {
+  return (
+    isObject(value) &&
+    typeof value.nonce === 'string' &&
+    typeof value.codeVerifier === 'string' &&
+    typeof value.redirectUri === 'string' &&
+    Array.isArray(value.scope) &&
+    typeof value.createdAt === 'number' &&
+    (value.returnTo === undefined || typeof value.returnTo === 'string')
+  );
+}
+
+/**
+ * Pending logins in `req.session`, one transaction per login keyed by its state, so that several tabs can
+ * each finish their own login. Bounded (oldest evicted) and expiring; a transaction is removed on first use.
+ *
+ * @example
+ * ```ts
+ * const store = new SessionTransactionStore({ ttl: 600_000, max: 10 });
+ * const { state, nonce, codeChallenge } = store.begin(req, { redirectUri, scope: ['openid'] });
+ * // … later, in the callback:
+ * const found = store.take(req, req.query.state);
+ * if ('problem' in found) fail(found.problem);
+ * ```
+ */
+export class SessionTransactionStore {
+  readonly key: string;
+  readonly ttl: number;
+  readonly max: number;
+
+  constructor(options: TransactionStoreOptions = {}) {
+    this.key = options.key ?? 'roblox:oidc';
+    this.ttl = options.ttl ?? 600_000;
+    this.max = options.max ?? 10;
+  }
+
+  private session(req: Request): Record<string, unknown> {
+    const session = (req as unknown as { session?: unknown }).session;
+    if (!isObject(session)) {
+      throw new RobloxConfigurationError('RobloxStrategy needs session middleware (e.g. express-session) before passport');
+    }
+    return session;
+  }
+
+  /** The unexpired pending transactions of this request's session, oldest first. */
+  pending(req: Request, now = Date.now()): Pending {
+    const stored = this.session(req)[this.key];
+    const result: Pending = {};
+    if (!isObject(stored)) return result;
+    const entries = Object.entries(stored)
+      .filter((e): e is [string, LoginTransaction] => STATE_FORMAT.test(e[0]) && isTransaction(e[1]))
+      .filter(([, tx]) => now - tx.createdAt < this.ttl && tx.createdAt <= now + 60_000)
+      .sort((a, b) => a[1].createdAt - b[1].createdAt);
+    for (const [state, tx] of entries) result[state] = tx;
+    return result;
+  }
+
+  private write(req: Request, pending: Pending): void {
+    const session = this.session(req);
+    const states = Object.keys(pending);
+    if (states.length === 0) {
+      delete session[this.key];
+      return;
+    }
+    const kept: Pending = {};
+    for (const state of states.slice(-this.max)) kept[state] = pending[state] as LoginTransaction;
+    session[this.key] = kept;
+  }
+
+  /** Starts a login: fresh state, nonce and PKCE verifier, stored as one transaction. */
+  begin(req: Request, init: { redirectUri: string; scope: string[]; returnTo?: string | undefined }, now = Date.now()): StartedLogin {
+    const pending = this.pending(req, now);
+    const state = randomToken();
+    const transaction: LoginTransaction = {
+      nonce: randomToken(),
+      codeVerifier: randomToken(),
+      redirectUri: init.redirectUri,
+      scope: [...init.scope],
+      createdAt: now,
+    };
+    if (init.returnTo !== undefined) transaction.returnTo = init.returnTo;
+    pending[state] = transaction;
+    this.write(req, pending);
+    return { state, nonce: transaction.nonce, codeChallenge: pkceChallenge(transaction.codeVerifier), transaction };
+  }
+
+  /** Finds and removes the transaction of `state`. A second call with the same state finds nothing. */
+  take(req: Request, state: unknown, now = Date.now()): { transaction: LoginTransaction } | { problem: StateProblem } {
+    if (typeof state !== 'string' || state === '') return { problem: 'missing' };
+    const stored = this.session(req)[this.key];
+    const raw = isObject(stored) && STATE_FORMAT.test(state) && Object.prototype.hasOwnProperty.call(stored, state) ? stored[state] : undefined;
+    const pending = this.pending(req, now);
+    delete pending[state];
+    this.write(req, pending);
+    if (!isTransaction(raw)) return { problem: 'unknown' };
+    if (!(now - raw.createdAt < this.ttl)) return { problem: 'expired' };
+    return { transaction: raw };
+  }
+
+  /** Puts pending transactions back, e.g. into a session regenerated at login, keeping the newest `max`. */
+  restore(req: Request, pending: Pending, now = Date.now()): void {
+    const merged = { ...pending, ...this.pending(req, now) };
+    const sorted = Object.entries(merged).sort((a, b) => a[1].createdAt - b[1].createdAt);
+    this.write(req, Object.fromEntries(sorted));
+  }
+}

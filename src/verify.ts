@@ -1,0 +1,154 @@
+import type { Request } from 'express';
+import type { RobloxProfile } from './profile';
+
+/**
+ * The raw token-endpoint response of the login (passport-oauth2's `params`): `id_token`, `expires_in`,
+ * `scope`, `token_type` and the tokens themselves. Keep it out of logs and messages.
+ *
+ * @example
+ * ```ts
+ * new RobloxStrategy(options, (accessToken: string, refreshToken: string | undefined, params: RobloxTokenParams,
+ *   profile: RobloxProfile, done: VerifyCallback) => done(null, { id: profile.id, scope: params.scope }));
+ * ```
+ */
+export interface RobloxTokenParams {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+  refresh_token?: string;
+  id_token?: string;
+  scope?: string;
+  [key: string]: unknown;
+}
+
+/** The user an app's verify callback resolves to (whatever `passport.serializeUser` accepts). */
+export type VerifiedUser = Express.User;
+
+/**
+ * Passport's `done`: `done(err)`, `done(null, false, info)` to fail, or `done(null, user, info)`.
+ *
+ * @example
+ * ```ts
+ * (accessToken, refreshToken, profile, done) => (banned(profile.id) ? done(null, false, { message: 'Banned' }) : done(null, user))
+ * ```
+ */
+export type VerifyCallback = (err?: unknown, user?: VerifiedUser | false | null, info?: object) => void;
+
+/** What an async verify resolves to: the user, or `false`/`null`/`undefined` to fail the login. */
+export type VerifyResult = VerifiedUser | false | null | undefined;
+
+/** `(accessToken, refreshToken, profile, done)`. `refreshToken` is `undefined` if Roblox sent none. */
+export type VerifyFunction = (accessToken: string, refreshToken: string | undefined, profile: RobloxProfile, done: VerifyCallback) => void;
+/** `(accessToken, refreshToken, params, profile, done)`: `params` is the raw token response. */
+export type VerifyFunctionWithParams = (accessToken: string, refreshToken: string | undefined, params: RobloxTokenParams, profile: RobloxProfile, done: VerifyCallback) => void;
+/** `async (accessToken, refreshToken, profile) => user`. */
+export type AsyncVerifyFunction = (accessToken: string, refreshToken: string | undefined, profile: RobloxProfile) => Promise<VerifyResult>;
+/** `async (accessToken, refreshToken, params, profile) => user`. */
+export type AsyncVerifyFunctionWithParams = (accessToken: string, refreshToken: string | undefined, params: RobloxTokenParams, profile: RobloxProfile) => Promise<VerifyResult>;
+
+/** `(req, accessToken, refreshToken, profile, done)` (with `passReqToCallback: true`). */
+export type VerifyFunctionWithRequest = (req: Request, accessToken: string, refreshToken: string | undefined, profile: RobloxProfile, done: VerifyCallback) => void;
+/** `(req, accessToken, refreshToken, params, profile, done)` (with `passReqToCallback: true`). */
+export type VerifyFunctionWithRequestAndParams = (req: Request, accessToken: string, refreshToken: string | undefined, params: RobloxTokenParams, profile: RobloxProfile, done: VerifyCallback) => void;
+/** `async (req, accessToken, refreshToken, profile) => user` (with `passReqToCallback: true`). */
+export type AsyncVerifyFunctionWithRequest = (req: Request, accessToken: string, refreshToken: string | undefined, profile: RobloxProfile) => Promise<VerifyResult>;
+/** `async (req, accessToken, refreshToken, params, profile) => user` (with `passReqToCallback: true`). */
+export type AsyncVerifyFunctionWithRequestAndParams = (req: Request, accessToken: string, refreshToken: string | undefined, params: RobloxTokenParams, profile: RobloxProfile) => Promise<VerifyResult>;
+
+/**
+ * Any verify form without `req`; see {@link invokeVerify} for how the form is told apart.
+ *
+ * @example
+ * ```ts
+ * const verify: RobloxVerify = async (accessToken, refreshToken, profile) => users.upsert(profile.id);
+ * ```
+ */
+export type RobloxVerify = VerifyFunction | VerifyFunctionWithParams | AsyncVerifyFunction | AsyncVerifyFunctionWithParams;
+/**
+ * Any verify form with `req` first (`passReqToCallback: true`).
+ *
+ * @example
+ * ```ts
+ * const verify: RobloxVerifyWithRequest = async (req, accessToken, refreshToken, profile) => users.link(req.user, profile.id);
+ * ```
+ */
+export type RobloxVerifyWithRequest =
+  | VerifyFunctionWithRequest | VerifyFunctionWithRequestAndParams | AsyncVerifyFunctionWithRequest | AsyncVerifyFunctionWithRequestAndParams;
+
+/** What one login hands to the verify callback. */
+export interface VerifyInput {
+  req: Request;
+  accessToken: string;
+  refreshToken: string | undefined;
+  params: RobloxTokenParams;
+  profile: RobloxProfile;
+}
+
+/** The verify callback's decision, whichever form it used. */
+export type VerifyOutcome =
+  | { kind: 'success'; user: VerifiedUser; info: object | undefined }
+  | { kind: 'fail'; info: object | undefined }
+  | { kind: 'error'; error: unknown };
+
+function isAsyncFunction(fn: Function): boolean {
+  return fn.constructor?.name === 'AsyncFunction';
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/**
+ * Calls the app's verify function in the form its arity declares, and settles once with its decision.
+ *
+ * Forms are told apart by `fn.length`: without `req`, 4 arguments is `(accessToken, refreshToken, profile,
+ * done)` and 5 adds `params` before `profile`; with `passReqToCallback`, `req` comes first (5 and 6). For an
+ * `async function`, `done` is not counted: 3 (4 with `req`) is the profile form, 4 (5) the params form, and
+ * the resolved value is the user (`false`/`null`/`undefined` fail the login; a rejection is an error).
+ * A plain function with fewer arguments that returns a promise is awaited the same way; a plain function that
+ * declares `done` must call it (a promise it returns only counts when it rejects).
+ *
+ * @example
+ * ```ts
+ * const outcome = await invokeVerify(verify, false, { req, accessToken, refreshToken, params, profile });
+ * if (outcome.kind === 'success') strategy.success(outcome.user, outcome.info);
+ * ```
+ */
+export function invokeVerify(fn: Function, passReq: boolean, input: VerifyInput): Promise<VerifyOutcome> {
+  return new Promise<VerifyOutcome>((resolve) => {
+    let settled = false;
+    const settle = (outcome: VerifyOutcome) => {
+      if (settled) return;
+      settled = true;
+      resolve(outcome);
+    };
+    const fromResult = (user: unknown, info?: object): VerifyOutcome =>
+      user ? { kind: 'success', user: user as VerifiedUser, info } : { kind: 'fail', info };
+    const done: VerifyCallback = (err, user, info) => {
+      if (err) settle({ kind: 'error', error: err });
+      else settle(fromResult(user, info));
+    };
+
+    const isAsync = isAsyncFunction(fn);
+    const base = passReq ? 1 : 0;
+    const withParams = fn.length >= base + (isAsync ? 4 : 5);
+    const args: unknown[] = passReq ? [input.req] : [];
+    args.push(input.accessToken, input.refreshToken);
+    if (withParams) args.push(input.params);
+    args.push(input.profile, done);
+
+    // A plain function declaring `done` answers through it; a returned promise then only counts if it rejects.
+    const callbackForm = !isAsync && fn.length >= base + 4;
+    const rejected = (error: unknown) => settle({ kind: 'error', error: error ?? new Error('The verify callback rejected') });
+    try {
+      const returned: unknown = fn(...args);
+      if (isAsync || isThenable(returned)) {
+        Promise.resolve(returned).then((user) => {
+          if (!callbackForm) settle(fromResult(user));
+        }, rejected);
+      }
+    } catch (error) {
+      settle({ kind: 'error', error });
+    }
+  });
+}

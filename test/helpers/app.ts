@@ -1,0 +1,133 @@
+import express, { type ErrorRequestHandler, type Express, type Request } from 'express';
+import session, { MemoryStore } from 'express-session';
+import { Passport, type AuthenticateOptions } from 'passport';
+import type { RobloxEmulator } from '../../src/emulator';
+import { RobloxError, RobloxStrategy, type RobloxStrategyOptionsBase, type RobloxVerify, type RobloxVerifyWithRequest } from '../../src';
+import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET } from './emulator';
+
+/** The user object the default verify callback produces (stored whole in the session). */
+export interface TestUser {
+  id: string;
+  username?: string;
+  displayName: string;
+}
+
+/** What the app's error handler saw: the error's class name, code, message (never a stack) and the status it answered. */
+export interface RecordedError {
+  name: string;
+  code?: string;
+  message: string;
+  status: number;
+}
+
+/** Options of {@link createTestApp}. */
+export interface TestAppOptions {
+  /** The emulator (or any provider) the strategy talks to; its `issuer` is used unless strategyOptions say otherwise. */
+  emulator: Pick<RobloxEmulator, 'issuer'>;
+  /** Merged over the defaults: the emulator's confidential client, {@link CALLBACK_URL}, the emulator's issuer, timeout 2000 ms. */
+  strategyOptions?: Partial<RobloxStrategyOptionsBase> & { passReqToCallback?: boolean };
+  /** The verify callback; default: `async (at, rt, profile) => ({ id, username, displayName })`. */
+  verify?: RobloxVerify | RobloxVerifyWithRequest;
+  /** Extra routes, mounted after the auth routes and before the error handler. */
+  routes?: (app: Express, ctx: { strategy: RobloxStrategy; passport: InstanceType<typeof Passport> }) => void;
+  /** Options of the callback route, merged over `{ failureRedirect: '/login-failed', failureMessage: true, successReturnToOrRedirect: '/' }`. */
+  authenticateOptions?: AuthenticateOptions & Record<string, unknown>;
+  /** Options of the login route (`GET /auth/roblox`), e.g. `{ scope, prompt, returnTo }`. */
+  loginOptions?: AuthenticateOptions & Record<string, unknown>;
+  /** Session cookie settings, merged over express-session's defaults. */
+  cookie?: session.CookieOptions;
+}
+
+/** An Express 5 app with a few handles for assertions. */
+export type TestApp = Express & {
+  strategy: RobloxStrategy;
+  passport: InstanceType<typeof Passport>;
+  sessionStore: MemoryStore;
+  /** Errors that reached the app's error handler, in order. */
+  errors: RecordedError[];
+};
+
+const defaultVerify = async (_accessToken: string, _refreshToken: string | undefined, profile: { id: string; username?: string; displayName: string }) =>
+  ({ id: profile.id, username: profile.username, displayName: profile.displayName }) as TestUser;
+
+/**
+ * Builds the app every strategy and middleware integration test uses: express-session (MemoryStore), a private
+ * Passport instance with serialize/deserialize of the whole user, and these routes:
+ *
+ * - `GET /auth/roblox`: starts a login (`loginOptions`);
+ * - `GET /auth/roblox/callback`: finishes it (failureRedirect `/login-failed` with failureMessage,
+ *   successReturnToOrRedirect `/`);
+ * - `GET /login-failed`: `{ messages }` (the session's failure messages) as JSON;
+ * - `GET /me`: `{ authenticated, user, sessionID, session }` as JSON (tokens included: test only!);
+ * - whatever `routes` adds; then an error handler answering `err.status ?? 500` with
+ *   `{ error: { name, code, message } }` and recording it in `app.errors`.
+ *
+ * @example
+ * ```ts
+ * const app = createTestApp({ emulator: emu, routes: (app, { strategy }) => app.get('/api', refreshTokens({ client: strategy.client }), handler) });
+ * const agent = request.agent(app);
+ * await login(agent, emu);
+ * ```
+ */
+export function createTestApp(options: TestAppOptions): TestApp {
+  const passport = new Passport();
+  const strategyOptions = {
+    clientID: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    callbackURL: CALLBACK_URL,
+    issuer: options.emulator.issuer,
+    timeout: 2000,
+    ...options.strategyOptions,
+  };
+  const strategy = new (RobloxStrategy as unknown as new (o: unknown, v: unknown) => RobloxStrategy)(
+    strategyOptions,
+    options.verify ?? defaultVerify,
+  );
+  passport.use(strategy);
+  passport.serializeUser((user, done) => done(null, user));
+  passport.deserializeUser((user: Express.User, done) => done(null, user));
+
+  const sessionStore = new MemoryStore();
+  const app = express() as TestApp;
+  app.set('query parser', 'simple');
+  app.use(session({
+    secret: 'test-session-secret',
+    resave: false,
+    saveUninitialized: false,
+    store: sessionStore,
+    cookie: { sameSite: 'lax', httpOnly: true, ...options.cookie },
+  }));
+  app.use(passport.initialize());
+  app.use(passport.session());
+
+  const callbackPath = new URL(strategyOptions.callbackURL).pathname;
+  app.get('/auth/roblox', passport.authenticate('roblox', { ...options.loginOptions }));
+  app.get(callbackPath, passport.authenticate('roblox', {
+    failureRedirect: '/login-failed',
+    failureMessage: true,
+    successReturnToOrRedirect: '/',
+    ...options.authenticateOptions,
+  }));
+  app.get('/login-failed', (req, res) => {
+    res.json({ messages: (req.session as unknown as { messages?: string[] }).messages ?? [] });
+  });
+  app.get('/me', (req: Request, res) => {
+    res.json({ authenticated: req.isAuthenticated(), user: req.user ?? null, sessionID: req.sessionID, session: req.session });
+  });
+  options.routes?.(app, { strategy, passport });
+
+  const errors: RecordedError[] = [];
+  const onError: ErrorRequestHandler = (err, _req, res, _next) => {
+    const e = (err ?? {}) as { name?: string; code?: unknown; message?: string; status?: unknown };
+    // A RobloxError's `status` is the provider's HTTP status, not one for this app to answer with.
+    const own = !(err instanceof RobloxError) && typeof e.status === 'number' && e.status >= 400 && e.status < 600;
+    const status = own ? (e.status as number) : 500;
+    const recorded: RecordedError = { name: e.name ?? 'Error', message: e.message ?? String(err), status };
+    if (typeof e.code === 'string') recorded.code = e.code;
+    errors.push(recorded);
+    res.status(status).json({ error: { name: recorded.name, code: recorded.code, message: recorded.message } });
+  };
+  app.use(onError);
+
+  return Object.assign(app, { strategy, passport, sessionStore, errors });
+}
