@@ -75,9 +75,14 @@ export function isTokenSet(value: unknown): value is TokenSet {
   return (
     isObject(value) &&
     typeof value.accessToken === 'string' &&
+    value.accessToken !== '' &&
     value.tokenType === 'Bearer' &&
     typeof value.expiresAt === 'number' &&
-    Array.isArray(value.scope)
+    Number.isFinite(value.expiresAt) &&
+    Array.isArray(value.scope) &&
+    value.scope.every((s) => typeof s === 'string') &&
+    (value.refreshToken === undefined || typeof value.refreshToken === 'string') &&
+    (value.idToken === undefined || typeof value.idToken === 'string')
   );
 }
 

@@ -1,0 +1,102 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { TokenSet } from '../tokens';
+import { isAuthFailure, latestTokens, refreshFlightsFor, tokenKey } from './caches';
+import { checkNumber, checkOptions, type MiddlewareBaseOptions, type SignInRequiredOptions } from './options';
+import { signInRequired } from './outcome';
+import { TokenAccess } from './token-access';
+import './request';
+
+/**
+ * Options of {@link refreshTokens}.
+ *
+ * @example
+ * ```ts
+ * const options: RefreshTokensOptions = { client: strategy.client, skewSeconds: 120, redirectTo: '/login' };
+ * ```
+ */
+export interface RefreshTokensOptions extends MiddlewareBaseOptions, SignInRequiredOptions {
+  /** Refresh when the access token expires within this many seconds (default 60). */
+  skewSeconds?: number;
+  /**
+   * The signed-in user's Roblox user ID, checked against the refreshed ID token's `sub`. By default the `sub`
+   * of the stored ID token is used.
+   */
+  subject?: (req: Request) => string | undefined;
+}
+
+/**
+ * Keeps the request's Roblox tokens fresh and sets `req.robloxTokens`.
+ *
+ * - Loads the TokenSet from the store (default: the session). When the access token expires within
+ *   `skewSeconds`, redeems the refresh token, verifies the refreshed ID token (same `sub`), and persists the
+ *   rotated set (awaiting `req.session.save()`) before calling `next()`.
+ * - Concurrent requests holding the same refresh token share ONE refresh; a request that read the old token
+ *   just after a refresh finished (within 60 s) gets the new set instead of sending the dead token again.
+ * - No tokens, `invalid_grant` (grant revoked or refresh token already used), or a refreshed ID token that
+ *   fails verification (e.g. another user's `sub`): the stored tokens are cleared and the user is asked to
+ *   sign in again (401 `ERR_ROBLOX_SIGN_IN_REQUIRED`, `redirectTo`, or `onSignInRequired`).
+ * - Provider outage (timeout, 5xx, network): `next(err)` with the typed error; the tokens are kept.
+ *
+ * @example
+ * ```ts
+ * app.use('/api', refreshTokens({ client: strategy.client }));
+ * app.get('/api/me', async (req, res) => res.json(await strategy.client.userinfo(req.robloxTokens!.accessToken)));
+ * app.get('/dashboard', refreshTokens({ client: strategy.client, redirectTo: '/login' }), showDashboard);
+ * ```
+ */
+export function refreshTokens(options: RefreshTokensOptions): RequestHandler {
+  const owner = 'refreshTokens';
+  checkOptions(owner, options, ['refresh']);
+  checkNumber(owner, 'skewSeconds', options.skewSeconds, 0);
+  const { client, subject } = options;
+  const skewMs = (options.skewSeconds ?? 60) * 1000;
+  const outcome: SignInRequiredOptions = { redirectTo: options.redirectTo, onSignInRequired: options.onSignInRequired };
+  const access = new TokenAccess(owner, options.store);
+  const flights = refreshFlightsFor(client);
+
+  const redeem = (req: Request, old: TokenSet, refreshToken: string): Promise<TokenSet> =>
+    flights.run(tokenKey(refreshToken), async () => {
+      const refreshed = await client.refresh(refreshToken, {
+        previousIdToken: old.idToken,
+        subject: subject?.(req),
+        scope: old.scope,
+      });
+      if (!refreshed.idToken && old.idToken) refreshed.idToken = old.idToken;
+      return refreshed;
+    });
+
+  async function handle(req: Request, res: Response, next: NextFunction): Promise<void> {
+    const loaded = await access.load(req);
+    if (!loaded) return signInRequired(outcome, 'Sign in with Roblox again: no Roblox tokens are stored for this session', req, res, next);
+
+    const endSignIn = async (cause: unknown) => {
+      await access.clear(req);
+      delete req.robloxTokens;
+      signInRequired(outcome, 'Sign in with Roblox again: Roblox no longer accepts this session\'s tokens', req, res, next, cause);
+    };
+
+    const latest = latestTokens(flights, loaded);
+    if ('error' in latest) return endSignIn(latest.error);
+    let tokens = latest.tokens;
+    const now = Date.now();
+    if (tokens.expiresAt - skewMs <= now) {
+      if (tokens.refreshToken) {
+        try {
+          tokens = await redeem(req, tokens, tokens.refreshToken);
+        } catch (err) {
+          if (isAuthFailure(err)) return endSignIn(err);
+          throw err;
+        }
+      } else if (tokens.expiresAt <= now) {
+        return endSignIn(undefined);
+      }
+    }
+    if (tokens !== loaded) await access.save(req, tokens);
+    req.robloxTokens = tokens;
+    next();
+  }
+
+  return function robloxRefreshTokens(req: Request, res: Response, next: NextFunction): void {
+    handle(req, res, next).catch((err: unknown) => next(err));
+  };
+}

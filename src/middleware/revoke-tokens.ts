@@ -1,0 +1,112 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { latestTokens, refreshFlightsFor, resourceCacheFor, tokenKey } from './caches';
+import { checkBoolean, checkOptions, type MiddlewareBaseOptions } from './options';
+import { TokenAccess } from './token-access';
+import type { TokenSet } from '../tokens';
+import './request';
+
+/**
+ * Options of {@link revokeTokens}.
+ *
+ * @example
+ * ```ts
+ * const options: RevokeTokensOptions = { client: strategy.client, onError: (err) => console.warn(err.message) };
+ * ```
+ */
+export interface RevokeTokensOptions extends MiddlewareBaseOptions {
+  /**
+   * Called when Roblox could not revoke the grant (unreachable, 5xx, an OAuth error). The local logout still
+   * happens and `req.robloxRevokeError` is set too. Errors thrown here are ignored.
+   */
+  onError?: (err: Error, req: Request) => void;
+  /** Destroy the session after logging out (default true). With false, passport's regenerated session stays. */
+  destroySession?: boolean;
+}
+
+interface PassportLike {
+  logout?: (this: Request, done: (err?: unknown) => void) => void;
+}
+
+interface SessionLike {
+  destroy?: (cb: (err?: unknown) => void) => void;
+}
+
+const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+
+/**
+ * Logout middleware: revokes the grant at Roblox (the refresh token, else the access token), forgets the
+ * tokens, logs the user out (`req.logout`) and destroys the session, then calls `next()`.
+ * Idempotent: with no tokens it just logs out. When Roblox cannot be reached the local logout still
+ * happens; the failure is reported through `req.robloxRevokeError` and `onError`.
+ * Only local failures (the store or the session store) go to `next(err)`.
+ *
+ * @example
+ * ```ts
+ * app.post('/logout', revokeTokens({ client: strategy.client, onError: (err) => log.warn(err.message) }),
+ *   (req, res) => res.redirect('/'));
+ * ```
+ */
+export function revokeTokens(options: RevokeTokensOptions): RequestHandler {
+  const owner = 'revokeTokens';
+  checkOptions(owner, options, ['revoke']);
+  checkBoolean(owner, 'destroySession', options.destroySession);
+  const { client, onError } = options;
+  const destroySession = options.destroySession ?? true;
+  const access = new TokenAccess(owner, options.store);
+  const flights = refreshFlightsFor(client);
+  const resources = resourceCacheFor(client);
+
+  const report = (req: Request, err: unknown) => {
+    const error = asError(err);
+    req.robloxRevokeError = error;
+    try {
+      onError?.(error, req);
+    } catch {
+      // The app's reporting hook must not break its logout.
+    }
+  };
+
+  async function newest(tokens: TokenSet): Promise<TokenSet> {
+    const running = tokens.refreshToken ? flights.pending(tokenKey(tokens.refreshToken)) : undefined;
+    if (running) await running.catch(() => undefined);
+    const latest = latestTokens(flights, tokens);
+    return 'tokens' in latest ? latest.tokens : tokens;
+  }
+
+  async function revoke(req: Request, tokens: TokenSet): Promise<void> {
+    const current = await newest(tokens);
+    const forget = (t: TokenSet) => t.accessToken === current.accessToken || (!!t.refreshToken && t.refreshToken === current.refreshToken);
+    flights.forget(forget);
+    resources.forget(tokenKey(current.accessToken));
+    try {
+      await client.revoke(current.refreshToken ?? current.accessToken);
+    } catch (err) {
+      report(req, err);
+    }
+  }
+
+  async function handle(req: Request): Promise<void> {
+    let stored: TokenSet | undefined;
+    try {
+      stored = req.robloxTokens ?? (await access.load(req));
+    } catch (err) {
+      report(req, err);
+    }
+    if (stored) await revoke(req, stored);
+    delete req.robloxTokens;
+    delete req.robloxResources;
+    await access.store.delete(req);
+    const { logout } = req as unknown as PassportLike;
+    if (typeof logout === 'function') {
+      await new Promise<void>((resolve, reject) => logout.call(req, (err) => (err ? reject(asError(err)) : resolve())));
+    }
+    const session = (req as unknown as { session?: SessionLike }).session;
+    if (destroySession && typeof session?.destroy === 'function') {
+      await new Promise<void>((resolve, reject) => session.destroy?.((err) => (err ? reject(asError(err)) : resolve())));
+    }
+  }
+
+  return function robloxRevokeTokens(req: Request, _res: Response, next: NextFunction): void {
+    handle(req).then(() => next(), (err: unknown) => next(err));
+  };
+}

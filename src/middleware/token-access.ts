@@ -1,0 +1,74 @@
+import type { Request } from 'express';
+import { RobloxConfigurationError } from '../errors';
+import { isTokenSet, SessionTokenStore, type TokenSet, type TokenStore } from '../tokens';
+
+interface SessionLike {
+  save?: (cb: (err?: unknown) => void) => void;
+}
+
+function sessionOf(req: Request): SessionLike | undefined {
+  const session = (req as unknown as { session?: unknown }).session;
+  return session && typeof session === 'object' ? (session as SessionLike) : undefined;
+}
+
+/** A TokenSet whose every field can be used as is (a store may hold anything). */
+function isUsable(value: unknown): value is TokenSet {
+  if (!isTokenSet(value) || value.accessToken === '' || !Number.isFinite(value.expiresAt)) return false;
+  const { refreshToken, idToken } = value as { refreshToken?: unknown; idToken?: unknown };
+  return (refreshToken === undefined || (typeof refreshToken === 'string' && refreshToken !== '')) && (idToken === undefined || typeof idToken === 'string');
+}
+
+/**
+ * Reads, writes and clears a request's TokenSet through a TokenStore. With the session store, writes are
+ * followed by an awaited `req.session.save()` so that the rotated refresh token is stored before the
+ * request goes on (and before any response is sent).
+ *
+ * @example
+ * ```ts
+ * const access = new TokenAccess('refreshTokens', options.store);
+ * const tokens = await access.load(req);   // undefined: none, or not a usable TokenSet (then cleared)
+ * await access.save(req, rotated);
+ * ```
+ */
+export class TokenAccess {
+  readonly store: TokenStore;
+  private readonly sessionBacked: boolean;
+
+  constructor(private readonly owner: string, store: TokenStore | undefined) {
+    this.store = store ?? new SessionTokenStore();
+    this.sessionBacked = this.store instanceof SessionTokenStore;
+  }
+
+  /** The stored TokenSet; anything not shaped like one (a corrupt session value) counts as none and is cleared. */
+  async load(req: Request): Promise<TokenSet | undefined> {
+    if (this.sessionBacked && !sessionOf(req)) {
+      throw new RobloxConfigurationError(
+        `${this.owner} found no req.session: add session middleware (express-session) before it, or pass a store option`,
+      );
+    }
+    const value: unknown = await this.store.get(req);
+    if (isUsable(value)) return value;
+    if (value !== undefined || this.sessionBacked) await this.store.delete(req);
+    return undefined;
+  }
+
+  /** Stores a TokenSet (and saves the session). */
+  async save(req: Request, tokens: TokenSet): Promise<void> {
+    await this.store.set(req, tokens);
+    await this.saveSession(req);
+  }
+
+  /** Forgets the request's tokens (and saves the session). */
+  async clear(req: Request): Promise<void> {
+    await this.store.delete(req);
+    await this.saveSession(req);
+  }
+
+  private async saveSession(req: Request): Promise<void> {
+    const session = sessionOf(req);
+    if (!this.sessionBacked || typeof session?.save !== 'function') return;
+    await new Promise<void>((resolve, reject) => {
+      session.save?.((err) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()));
+    });
+  }
+}
