@@ -26,6 +26,9 @@ export class RobloxConfigurationError extends RobloxError {
 
 /** The provider's discovery document could not be read, or its issuer does not match. */
 export class RobloxDiscoveryError extends RobloxError {
+  /** The status an app should answer with when this reaches Express's error handler: 502. */
+  readonly status = 502;
+
   constructor(message: string, options?: { cause?: unknown }) {
     super('ERR_ROBLOX_DISCOVERY', message, options);
   }
@@ -54,30 +57,41 @@ export class RobloxOAuthError extends RobloxError {
   readonly error: string;
   /** The provider's `error_description`, if any. */
   readonly errorDescription: string | undefined;
-  /** The HTTP status of the response (0 for errors delivered by redirect). */
+  /** The HTTP status of the provider's response (0 for errors delivered by redirect). */
+  readonly providerStatus: number;
+  /**
+   * The status an app should answer with when this reaches Express's error handler: 401 when the user's grant
+   * or token is no longer accepted (`invalid_grant`, `invalid_token`), else 502 (the app's or provider's problem).
+   */
   readonly status: number;
 
-  constructor(error: string, errorDescription: string | undefined, status: number) {
+  constructor(error: string, errorDescription: string | undefined, providerStatus: number) {
     super('ERR_ROBLOX_OAUTH', `Roblox answered ${error}${errorDescription ? `: ${errorDescription}` : ''}`);
     this.error = error;
     this.errorDescription = errorDescription;
-    this.status = status;
+    this.providerStatus = providerStatus;
+    this.status = error === 'invalid_grant' || error === 'invalid_token' ? 401 : 502;
   }
 }
 
 /** The provider answered something unexpected: a 5xx, a non-JSON body, a malformed response. */
 export class RobloxResponseError extends RobloxError {
-  /** The HTTP status of the response. */
-  readonly status: number;
+  /** The HTTP status of the provider's response. */
+  readonly providerStatus: number;
+  /** The status an app should answer with when this reaches Express's error handler: 502. */
+  readonly status = 502;
 
-  constructor(message: string, status: number, options?: { cause?: unknown }) {
+  constructor(message: string, providerStatus: number, options?: { cause?: unknown }) {
     super('ERR_ROBLOX_RESPONSE', message, options);
-    this.status = status;
+    this.providerStatus = providerStatus;
   }
 }
 
 /** A call to the provider did not finish within the configured timeout. */
 export class RobloxTimeoutError extends RobloxError {
+  /** The status an app should answer with when this reaches Express's error handler: 504. */
+  readonly status = 504;
+
   constructor(message: string) {
     super('ERR_ROBLOX_TIMEOUT', message);
   }
@@ -85,6 +99,9 @@ export class RobloxTimeoutError extends RobloxError {
 
 /** The provider could not be reached at all (connection refused, DNS failure, reset). */
 export class RobloxNetworkError extends RobloxError {
+  /** The status an app should answer with when this reaches Express's error handler: 502. */
+  readonly status = 502;
+
   constructor(message: string, options?: { cause?: unknown }) {
     super('ERR_ROBLOX_NETWORK', message, options);
   }
@@ -92,6 +109,9 @@ export class RobloxNetworkError extends RobloxError {
 
 /** There are no stored tokens for this request, or the grant is gone: the user must sign in again. */
 export class RobloxSignInRequiredError extends RobloxError {
+  /** The status an app should answer with when this reaches Express's error handler: 401. */
+  readonly status = 401;
+
   constructor(message: string, options?: { cause?: unknown }) {
     super('ERR_ROBLOX_SIGN_IN_REQUIRED', message, options);
   }

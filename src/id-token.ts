@@ -1,5 +1,5 @@
 import { createLocalJWKSet, jwtVerify, errors as joseErrors, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { RobloxConfigurationError, RobloxError, RobloxIdTokenError } from './errors';
+import { RobloxConfigurationError, RobloxError, RobloxIdTokenError, RobloxResponseError } from './errors';
 import { getJson, isObject } from './http';
 
 /** Claims of a verified Roblox ID token. */
@@ -67,7 +67,7 @@ class JwksCache {
   private fetch(): Promise<JWTVerifyGetKey> {
     this.inflight ??= getJson(this.url, this.timeout)
       .then((jwks) => {
-        if (!isObject(jwks) || !Array.isArray(jwks.keys)) throw new RobloxIdTokenError('The provider JWKS is not a key set');
+        if (!isObject(jwks) || !Array.isArray(jwks.keys)) throw new RobloxResponseError('The provider JWKS is not a key set', 200);
         this.local = createLocalJWKSet(jwks as unknown as JSONWebKeySet);
         this.fetchedAt = Date.now();
         return this.local;

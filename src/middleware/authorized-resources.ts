@@ -18,7 +18,7 @@ export interface AuthorizedResourcesOptions extends MiddlewareBaseOptions, SignI
 
 /** The access token no longer works at Roblox (the grant was revoked): the user must sign in again. */
 function tokenRejected(err: unknown): boolean {
-  return err instanceof RobloxOAuthError && (err.status === 401 || err.error === 'invalid_token' || err.error === 'invalid_grant');
+  return err instanceof RobloxOAuthError && (err.providerStatus === 401 || err.error === 'invalid_token' || err.error === 'invalid_grant');
 }
 
 /**

@@ -119,8 +119,8 @@ export function createTestApp(options: TestAppOptions): TestApp {
   const errors: RecordedError[] = [];
   const onError: ErrorRequestHandler = (err, _req, res, _next) => {
     const e = (err ?? {}) as { name?: string; code?: unknown; message?: string; status?: unknown };
-    // A RobloxError's `status` is the provider's HTTP status, not one for this app to answer with.
-    const own = !(err instanceof RobloxError) && typeof e.status === 'number' && e.status >= 400 && e.status < 600;
+    // Provider errors carry the status an app should answer with (502, 504); the provider's own is providerStatus.
+    const own = typeof e.status === 'number' && e.status >= 400 && e.status < 600;
     const status = own ? (e.status as number) : 500;
     const recorded: RecordedError = { name: e.name ?? 'Error', message: e.message ?? String(err), status };
     if (typeof e.code === 'string') recorded.code = e.code;

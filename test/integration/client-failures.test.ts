@@ -45,7 +45,7 @@ describe('RobloxClient when the provider misbehaves', () => {
     emu.failNext('token', failure);
     const attempt = client.refresh(tokens.refreshToken!);
     await expect(attempt).rejects.toBeInstanceOf(RobloxResponseError);
-    await expect(attempt).rejects.toMatchObject({ code: 'ERR_ROBLOX_RESPONSE', status });
+    await expect(attempt).rejects.toMatchObject({ code: 'ERR_ROBLOX_RESPONSE', providerStatus: status, status: 502 });
     await expect(attempt).rejects.not.toBeInstanceOf(RobloxOAuthError);
   });
 

@@ -68,7 +68,7 @@ describe('RobloxClient against the emulator', () => {
     const byRefresh = await obtainTokens(emu, client);
     await expect(client.revoke(byRefresh.refreshToken!)).resolves.toBeUndefined();
     await expect(client.refresh(byRefresh.refreshToken!)).rejects.toEqual(oauthError('invalid_grant'));
-    await expect(client.userinfo(byRefresh.accessToken)).rejects.toEqual(expect.objectContaining({ error: 'invalid_token', status: 401 }));
+    await expect(client.userinfo(byRefresh.accessToken)).rejects.toEqual(expect.objectContaining({ error: 'invalid_token', providerStatus: 401, status: 401 }));
 
     const byAccess = await obtainTokens(emu, client);
     await client.revoke(byAccess.accessToken);
@@ -114,7 +114,7 @@ describe('RobloxClient against the emulator', () => {
     const tokens = await obtainTokens(emu, client);
     expect(await client.resources(tokens.accessToken)).toEqual({ universes: [], creators: [], owners: [] });
     await client.revoke(tokens.refreshToken!);
-    await expect(client.resources(tokens.accessToken)).rejects.toEqual(expect.objectContaining({ error: 'invalid_token', status: 401 }));
+    await expect(client.resources(tokens.accessToken)).rejects.toEqual(expect.objectContaining({ error: 'invalid_token', providerStatus: 401, status: 401 }));
   });
 
   it('reads userinfo as a RobloxProfile', async () => {

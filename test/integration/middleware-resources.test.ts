@@ -89,7 +89,7 @@ describe('authorizedResources() against the emulator', () => {
 
     const agent = await signedIn(app);
     emu().failNext('resources', { status: 502 });
-    const down = await agent.get('/resources').expect(500);
+    const down = await agent.get('/resources').expect(502);
     expect(down.body.error.code).toBe('ERR_ROBLOX_RESPONSE');
     expect((await agent.get('/test/tokens')).body).not.toBeNull();
     await agent.get('/resources').expect(200); // a failure is not cached

@@ -21,7 +21,8 @@ async function loginExpectingError(app: TestApp) {
   const tx = pending[result.state as string];
   expect(tx?.codeVerifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
   const answer = await finishLogin(agent, result.callbackURL);
-  expect(answer.status).toBe(500);
+  // Provider trouble answers 502 (bad gateway), or 504 when the provider timed out.
+  expect(answer.status).toBe(app.errors.at(-1)?.code === 'ERR_ROBLOX_TIMEOUT' ? 504 : 502);
   expect((await agent.get('/me')).body.authenticated).toBe(false);
   expectNoSecrets(app, answer, [result.code, CLIENT_SECRET, tx?.codeVerifier, tx?.nonce]);
   return { agent, result };
@@ -34,7 +35,7 @@ describe('RobloxStrategy when the provider misbehaves', () => {
     const { agent, result } = await loginExpectingError(app);
     expect((await finishLogin(agent, result.callbackURL)).headers.location).toBe('/login-failed');
     expect(emu().counters.token).toBe(1);
-    expect(app.errors).toEqual([{ name: 'RobloxResponseError', code: 'ERR_ROBLOX_RESPONSE', message: expect.stringContaining('answered HTTP 503'), status: 500 }]);
+    expect(app.errors).toEqual([{ name: 'RobloxResponseError', code: 'ERR_ROBLOX_RESPONSE', message: expect.stringContaining('answered HTTP 503'), status: 502 }]);
   });
 
   it('errors on a token response that is not JSON', async () => {
@@ -59,7 +60,7 @@ describe('RobloxStrategy when the provider misbehaves', () => {
     const started = Date.now();
     const res = await agent.get(`${callbackURL.pathname}${callbackURL.search}`);
     const elapsed = Date.now() - started;
-    expect(res.status).toBe(500);
+    expect(res.status).toBe(504);
     expect(elapsed).toBeGreaterThanOrEqual(280);
     expect(elapsed).toBeLessThan(1500);
     expect(app.errors).toEqual([expect.objectContaining({ code: 'ERR_ROBLOX_TIMEOUT', message: expect.stringContaining('300 ms') })]);
@@ -97,7 +98,7 @@ describe('RobloxStrategy when the provider misbehaves', () => {
     const agent = request.agent(app);
     emu().failNext('discovery', { status: 500 });
     const res = await agent.get('/auth/roblox');
-    expect(res.status).toBe(500);
+    expect(res.status).toBe(502);
     expect(res.headers.location).toBeUndefined();
     expect(app.errors).toEqual([expect.objectContaining({ name: 'RobloxDiscoveryError', code: 'ERR_ROBLOX_DISCOVERY' })]);
     expect(res.headers['set-cookie']).toBeUndefined();
@@ -109,7 +110,7 @@ describe('RobloxStrategy when the provider misbehaves', () => {
     const app = createTestApp({ emulator: emu(), strategyOptions: { issuer: mismatched } });
     const agent = request.agent(app);
     const res = await agent.get('/auth/roblox');
-    expect(res.status).toBe(500);
+    expect(res.status).toBe(502);
     expect(res.headers.location).toBeUndefined();
     expect(app.errors).toEqual([expect.objectContaining({
       code: 'ERR_ROBLOX_DISCOVERY',
@@ -121,7 +122,7 @@ describe('RobloxStrategy when the provider misbehaves', () => {
   it('errors when the provider cannot be reached at all', async () => {
     const app = createTestApp({ emulator: { issuer: 'http://127.0.0.1:9/oauth/' } });
     const res = await request(app).get('/auth/roblox');
-    expect(res.status).toBe(500);
+    expect(res.status).toBe(502);
     expect(app.errors).toEqual([expect.objectContaining({ code: 'ERR_ROBLOX_DISCOVERY', message: expect.stringContaining('ECONNREFUSED') })]);
   });
 
