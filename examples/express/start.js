@@ -26,6 +26,8 @@ async function main() {
       callbackURL: process.env.ROBLOX_REDIRECT_URI,
       sessionSecret,
       secureCookies: process.env.ROBLOX_REDIRECT_URI.startsWith('https:'),
+      // Only scopes your app registered on the Creator Dashboard, e.g. "openid profile universe-messaging-service:publish".
+      scope: (process.env.ROBLOX_SCOPES ?? 'openid profile').split(' ').filter(Boolean),
     };
   } else {
     emulator = await createRobloxEmulator({ port: Number(process.env.EMULATOR_PORT ?? 0), host: '127.0.0.1' });
@@ -35,6 +37,8 @@ async function main() {
       clientSecret: ROBLOX_EMULATOR_CLIENT_SECRET,
       callbackURL: `http://${host}:${port}/auth/roblox/callback`,
       sessionSecret,
+      // A resource scope too, so that the resources page has experiences to show.
+      scope: ['openid', 'profile', 'universe-messaging-service:publish'],
     };
   }
   const { app } = createDemoApp(config);

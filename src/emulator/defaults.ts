@@ -1,3 +1,4 @@
+import { localAvatarPath } from './avatars';
 import { RobloxConfigurationError } from '../errors';
 import type {
   AutoApprove,
@@ -51,7 +52,6 @@ export const ROBLOX_EMULATOR_USERS: readonly EmulatorUserOptions[] = Object.free
     username: 'exampleuser',
     displayName: 'Example User',
     createdAt: 1584682495,
-    picture: 'https://tr.rbxcdn.com/03dc2a9abe7b1aacaaf93ea46d5c0646/150/150/AvatarHeadshot/Png',
     resources: { universes: ['3828411582'], creator: true },
   },
   {
@@ -66,7 +66,6 @@ export const ROBLOX_EMULATOR_USERS: readonly EmulatorUserOptions[] = Object.free
     username: 'robloxjanedoe',
     displayName: 'Jane Doe',
     createdAt: 1262304000,
-    picture: 'https://tr.rbxcdn.com/30DAY-AvatarHeadshot-5E8C9F3A1B2C4D6E7F8091A2B3C4D5E6-Png/150/150/AvatarHeadshot/Png',
     resources: { groups: [{ id: '7654321', universes: ['4829112345'] }] },
   },
 ]);
@@ -170,7 +169,7 @@ export function normalizeUser(u: EmulatorUserOptions, at: string): EmulatorUser 
     username: nonEmptyString(u.username, `${at}.username`),
     displayName: nonEmptyString(u.displayName, `${at}.displayName`),
     createdAt: Math.floor(createdAt),
-    picture: u.picture ?? null,
+    picture: u.picture === undefined ? localAvatarPath(sub) : u.picture,
     profileUrl: u.profileUrl === undefined ? `https://www.roblox.com/users/${encodeURIComponent(sub)}/profile` : nonEmptyString(u.profileUrl, `${at}.profileUrl`),
     resources: normalizeResources(u.resources, `${at}.resources`),
   };

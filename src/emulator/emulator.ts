@@ -1,3 +1,4 @@
+import { resolvePicture } from './avatars';
 import { RobloxConfigurationError } from '../errors';
 import { DECISION_PATH } from './authorize';
 import { discoveryDocument, type EmulatorContext } from './context';
@@ -51,6 +52,7 @@ export async function createRobloxEmulator(options: RobloxEmulatorOptions = {}):
   );
   const url = `http://${urlHost(settings.host)}:${port}`;
   const issuer = `${url}/oauth/`;
+  settings.users = settings.users.map((u) => resolvePicture(u, url));
   const idTokens = new IdTokenIssuer(keys, issuer, () => settings.idTokenTtl, settings.now);
   const ctx: EmulatorContext = {
     settings,

@@ -1,3 +1,4 @@
+import { AVATAR_PREFIX, avatarSvg } from './avatars';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DECISION_PATH, handleAuthorize, handleDecision } from './authorize';
@@ -34,6 +35,10 @@ const ROUTES = new Map<string, Route>([
 async function dispatch(ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { path, query } = splitTarget(req.url ?? '/');
   const route = ROUTES.get(path);
+  if (!route && path.startsWith(AVATAR_PREFIX) && (req.method === 'GET' || req.method === 'HEAD')) {
+    const svg = avatarSvg(path, ctx.users);
+    if (svg) return sendRaw(res, 200, svg, 'image/svg+xml', { 'cache-control': 'public, max-age=3600' });
+  }
   if (!route) throw new HttpProblem(404, 'not_found', 'There is no such endpoint');
   ctx.faults.count(route.endpoint);
   const delay = ctx.faults.delay(route.endpoint);

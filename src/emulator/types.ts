@@ -83,7 +83,10 @@ export interface EmulatorUserOptions {
   displayName: string;
   /** Account creation time: a Date or Unix seconds. */
   createdAt: Date | number;
-  /** Avatar headshot URL; `null` as Roblox sends when no headshot exists. Default `null`. */
+  /**
+   * Avatar headshot URL; `null` as Roblox sends when no headshot exists. A path (`/avatars/x.svg`) is resolved
+   * against the emulator's URL. Default: a generated headshot the emulator serves at `/avatars/<sub>.svg`.
+   */
   picture?: string | null;
   /** Default `https://www.roblox.com/users/<sub>/profile`. */
   profileUrl?: string;

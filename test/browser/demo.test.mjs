@@ -31,6 +31,7 @@ before(async () => {
     clientSecret: ROBLOX_EMULATOR_CLIENT_SECRET,
     callbackURL: `${base}/auth/roblox/callback`,
     sessionSecret: 'browser-test-secret',
+    scope: ['openid', 'profile', 'universe-messaging-service:publish'],
   });
   server.on('request', app);
   browser = await chromium.launch({
@@ -70,6 +71,9 @@ test('sign in through the consent page, see the profile, refresh tokens, list re
   assert.equal(await page.textContent('#display-name'), user.displayName);
   assert.equal(await page.textContent('#username'), `@${user.username}`);
   assert.equal(await page.textContent('#user-id'), user.sub);
+  const avatar = page.locator('img.avatar');
+  assert.equal(await avatar.getAttribute('src'), user.picture);
+  assert.ok(await avatar.evaluate((img) => img.complete && img.naturalWidth > 0), 'the avatar loaded');
   await shot(page, '03-profile');
 
   await page.click('a[href="/tokens"]');
@@ -89,6 +93,8 @@ test('sign in through the consent page, see the profile, refresh tokens, list re
   await page.click('a[href="/resources"]');
   await page.waitForURL(`${base}/resources`);
   assert.match(await page.textContent('h1'), /Authorized resources/);
+  assert.match(await page.textContent('#universes'), new RegExp(`Universe ${user.resources.universes[0]} · owned by User ${user.sub}`));
+  assert.match(await page.textContent('#creators'), new RegExp(`User ${user.sub}`));
   await shot(page, '06-resources');
 
   const revokesBefore = emulator.counters.revoke;

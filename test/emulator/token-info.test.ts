@@ -26,8 +26,17 @@ test('userinfo with the profile scope returns every Roblox claim', async () => {
     preferred_username: 'exampleuser',
     created_at: 1584682495,
     profile: 'https://www.roblox.com/users/1516563360/profile',
-    picture: 'https://tr.rbxcdn.com/03dc2a9abe7b1aacaaf93ea46d5c0646/150/150/AvatarHeadshot/Png',
+    picture: `${emu.url}/avatars/1516563360.svg`,
   });
+});
+
+test('serves the default users\' headshots itself, so pictures work offline', async () => {
+  const res = await fetch(`${emu.url}/avatars/1516563360.svg`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('image/svg+xml');
+  expect(await res.text()).toMatch(/^<svg [^>]*>.*>E<\/text><\/svg>$/);
+  expect((await fetch(`${emu.url}/avatars/999.svg`)).status).toBe(404);
+  expect((await fetch(`${emu.url}/avatars/%E0%A4%A.svg`)).status).toBe(404);
 });
 
 test('userinfo without the profile scope returns only sub', async () => {
