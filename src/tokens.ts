@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { RobloxResponseError } from './errors';
+import { RobloxConfigurationError, RobloxResponseError } from './errors';
 import { isObject } from './http';
 
 /**
@@ -60,7 +60,7 @@ export class SessionTokenStore implements TokenStore {
 
   set(req: Request, tokens: TokenSet): void {
     const session = this.session(req);
-    if (!session) throw new Error('SessionTokenStore needs session middleware (express-session) before passport');
+    if (!session) throw new RobloxConfigurationError('SessionTokenStore needs session middleware (express-session) before passport');
     session[this.key] = tokens;
   }
 
