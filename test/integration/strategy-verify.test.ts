@@ -39,7 +39,7 @@ describe('RobloxStrategy verify forms', () => {
     expect(profile).toMatchObject({
       provider: 'roblox', id: '1516563360', username: 'exampleuser', displayName: 'Example User',
       profileUrl: 'https://www.roblox.com/users/1516563360/profile',
-      photos: [{ value: expect.stringContaining('AvatarHeadshot') }], claims: { sub: '1516563360', iss: emu().issuer },
+      photos: [{ value: `${emu().url}/avatars/1516563360.svg` }], claims: { sub: '1516563360', iss: emu().issuer },
     });
     expect(profile.createdAt).toEqual(new Date(1584682495 * 1000));
   });
