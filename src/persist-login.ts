@@ -22,15 +22,6 @@ function sessionOf(req: Request): SessionLike | undefined {
   return typeof session === 'object' && session !== null ? session : undefined;
 }
 
-/** Saves `req.session` now (if the session middleware can), so that a redirect never races the store. */
-export function saveSession(req: Request): Promise<void> {
-  const session = sessionOf(req);
-  if (!session || typeof session.save !== 'function') return Promise.resolve();
-  return new Promise<void>((resolve, reject) => {
-    session.save!((err) => (err ? reject(err) : resolve()));
-  });
-}
-
 /**
  * Wraps `req.logIn`/`req.login` on this request so that, once Passport has logged the user in (and, in
  * passport 0.7, regenerated the session, dropping everything set before), the TokenSet is persisted through
@@ -70,5 +61,5 @@ async function persist(req: Request, carry: LoginCarryOver): Promise<void> {
   if (!session) return;
   if (Object.keys(carry.pending).length > 0) carry.transactions.restore(req, carry.pending);
   if (carry.returnTo !== undefined) session.returnTo = carry.returnTo;
-  await saveSession(req);
+  // Passport saved the regenerated session; these changes are saved with the response (express-session).
 }

@@ -9,7 +9,7 @@ import {
   normalizePrompt, normalizeScope, resolveStrategyOptions,
   type ResolvedStrategyOptions, type RobloxStrategyOptions, type RobloxStrategyOptionsWithRequest,
 } from './options';
-import { persistOnLogIn, saveSession } from './persist-login';
+import { persistOnLogIn } from './persist-login';
 import { parseProfile, type RobloxProfile } from './profile';
 import { isSafeReturnTo } from './return-to';
 import { SessionTransactionStore, type LoginTransaction } from './state-store';
@@ -147,8 +147,10 @@ export class RobloxStrategy extends OAuth2Strategy {
       code_challenge_method: 'S256',
       prompt,
     };
-    for (const [key, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(key, value);
-    await saveSession(req);
+    const search = new URLSearchParams(url.search);
+    for (const [key, value] of Object.entries(params)) if (value !== undefined) search.set(key, value);
+    url.search = search.toString();
+    // No explicit session save: express-session saves before the redirect's response ends.
     this.redirect(url.toString());
   }
 
@@ -169,8 +171,9 @@ export class RobloxStrategy extends OAuth2Strategy {
     if (query.iss !== undefined && query.iss !== this.client.provider.issuer) {
       return refuse(callbackFailure('The sign-in response came from an unexpected issuer. Please sign in again.'));
     }
+    // Consumed in memory only: the session is saved with the response, and a concurrent replay of the same
+    // callback cannot win anyway, since the provider redeems a code once.
     const found = this.transactions.take(req, query.state);
-    await saveSession(req);
     if ('problem' in found) return refuse(stateFailure(found.problem));
     const tx = found.transaction;
     if (query.error !== undefined) return refuse(authorizationFailure(query.error as string));
