@@ -1,0 +1,129 @@
+'use strict';
+// Contender 3, the floor: the least work a secure login needs, hand-written on node:http. express-session and
+// passport are used as plain middleware functions (no express). Discovery and the JWKS are fetched once at
+// startup and the key imported once; each login then costs: state, nonce and PKCE verifier in the session, one
+// token call, one ES256 signature check (jose jwtVerify with the cached key) with iss/aud/exp/nonce, one
+// userinfo call (sub must match), req.login (session regenerated), the TokenSet in the session.
+const http = require('node:http');
+const crypto = require('node:crypto');
+const session = require('express-session');
+const { Passport } = require('passport');
+const { jwtVerify, importJWK } = require('jose');
+const shared = require('./shared.cjs');
+
+const cfg = shared.config();
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+const SCOPE = ['openid', 'profile'];
+
+function call(url, { method = 'GET', headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers: { accept: 'application/json', ...headers }, agent }, (res) => {
+      let data = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (data += c));
+      res.on('end', () => {
+        if (res.statusCode !== 200) return reject(new Error(`${method} ${url.pathname} answered ${res.statusCode}`));
+        try {
+          resolve(JSON.parse(data));
+        } catch (err) {
+          reject(err);
+        }
+      });
+      res.on('error', reject);
+    });
+    req.setTimeout(10_000, () => req.destroy(new Error(`${method} ${url.pathname} timed out`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const random = () => crypto.randomBytes(32).toString('base64url');
+const s256 = (v) => crypto.createHash('sha256').update(v).digest('base64url');
+
+async function main() {
+  const meta = await call(new URL('.well-known/openid-configuration', cfg.issuer));
+  if (meta.issuer !== cfg.issuer) throw new Error('issuer mismatch');
+  const endpoints = { authorize: new URL(meta.authorization_endpoint), token: new URL(meta.token_endpoint), userinfo: new URL(meta.userinfo_endpoint) };
+  const jwks = await call(new URL(meta.jwks_uri));
+  const keys = new Map();
+  for (const jwk of jwks.keys) keys.set(jwk.kid, await importJWK(jwk, 'ES256'));
+  const getKey = (header) => {
+    const key = keys.get(header.kid);
+    if (!key) throw new Error('unknown kid');
+    return key;
+  };
+  const basic = `Basic ${Buffer.from(`${encodeURIComponent(cfg.clientID)}:${encodeURIComponent(cfg.clientSecret)}`).toString('base64')}`;
+
+  const passport = new Passport();
+  passport.serializeUser(shared.serializeUser);
+  passport.deserializeUser(shared.deserializeUser);
+  const middleware = [session(shared.sessionOptions()), passport.initialize(), passport.session()];
+
+  const redirect = (res, location) => {
+    res.writeHead(302, { location, 'content-length': 0 });
+    res.end();
+  };
+  const send = (res, status, text) => {
+    res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+
+  async function start(req, res) {
+    const tx = { state: random(), nonce: random(), verifier: random() };
+    req.session.oidc = tx;
+    const url = new URL(endpoints.authorize);
+    url.search = new URLSearchParams({
+      client_id: cfg.clientID, redirect_uri: cfg.callbackURL, scope: SCOPE.join(' '), response_type: 'code',
+      state: tx.state, nonce: tx.nonce, code_challenge: s256(tx.verifier), code_challenge_method: 'S256',
+    }).toString();
+    redirect(res, url.href);
+  }
+
+  async function callback(req, res, query) {
+    const tx = req.session.oidc;
+    delete req.session.oidc;
+    const code = query.get('code');
+    if (!tx || !code || query.get('state') !== tx.state) return send(res, 401, 'login failed: bad state');
+    const tokens = await call(endpoints.token, {
+      method: 'POST',
+      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: tx.verifier, redirect_uri: cfg.callbackURL }).toString(),
+    });
+    const { payload } = await jwtVerify(tokens.id_token, getKey, { issuer: cfg.issuer, audience: cfg.clientID, algorithms: ['ES256'] });
+    if (payload.nonce !== tx.nonce) return send(res, 401, 'login failed: nonce');
+    const info = await call(endpoints.userinfo, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    if (info.sub !== payload.sub) return send(res, 401, 'login failed: userinfo subject');
+    const user = { id: info.sub, username: info.preferred_username, displayName: info.name };
+    await new Promise((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
+    req.session.robloxTokens = shared.tokenSet(tokens, SCOPE);
+    redirect(res, '/');
+  }
+
+  async function route(req, res) {
+    const q = req.url.indexOf('?');
+    const path = q === -1 ? req.url : req.url.slice(0, q);
+    if (req.method !== 'GET') return send(res, 405, 'method not allowed');
+    if (path === '/') return send(res, 200, shared.homePage(req.user));
+    if (path === '/auth/roblox') return start(req, res);
+    if (path === '/auth/roblox/callback') return callback(req, res, new URLSearchParams(q === -1 ? '' : req.url.slice(q + 1)));
+    return send(res, 404, 'not found');
+  }
+
+  const server = http.createServer((req, res) => {
+    let i = 0;
+    const fail = (err) => {
+      console.error(`[floor] ${err.message}`);
+      if (!res.headersSent) send(res, 500, 'error');
+    };
+    const next = (err) => {
+      if (err) return fail(err);
+      const mw = middleware[i++];
+      if (mw) mw(req, res, next);
+      else route(req, res).catch(fail);
+    };
+    next();
+  });
+  shared.serve(server, 'floor');
+}
+
+main().catch(shared.fatal);

@@ -1,0 +1,108 @@
+'use strict';
+const session = require('express-session');
+// What the three contender apps share, so that they differ only in how they do the login: configuration from
+// the orchestrator, identical express-session and passport settings, the same pages, and the IPC protocol.
+
+/** The app's configuration, from the environment set by bench/run.mjs. */
+function config() {
+  const port = Number(process.env.BENCH_APP_PORT);
+  return {
+    port,
+    issuer: process.env.BENCH_ISSUER,
+    clientID: process.env.BENCH_CLIENT_ID,
+    clientSecret: process.env.BENCH_CLIENT_SECRET,
+    callbackURL: `http://127.0.0.1:${port}/auth/roblox/callback`,
+  };
+}
+
+// The app's MemoryStore, emptied between measured runs (see `settle` below) so that every run starts alike.
+const store = new session.MemoryStore();
+
+/** express-session options: MemoryStore, no resave, no empty sessions, the usual cookie flags. */
+function sessionOptions() {
+  return {
+    store,
+    name: 'bench.sid',
+    secret: 'bench-session-secret-not-for-production',
+    resave: false,
+    saveUninitialized: false,
+    cookie: { httpOnly: true, sameSite: 'lax' },
+  };
+}
+
+/** The user kept in the session: small, the same for every contender. */
+function serializeUser(user, done) {
+  done(null, { id: user.id, username: user.username, displayName: user.displayName });
+}
+
+function deserializeUser(user, done) {
+  done(null, user);
+}
+
+const escape = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The landing page; the load generator checks for `signed in as <b>ID</b>`. */
+function homePage(user) {
+  return user ? `<!doctype html><title>bench</title><p>signed in as <b>${escape(user.id)}</b></p>` : '<!doctype html><title>bench</title><p>signed out</p>';
+}
+
+/** A TokenSet-shaped record of a token response, stored in the session as the library does. */
+function tokenSet(body, fallbackScope) {
+  const tokens = {
+    accessToken: body.access_token,
+    tokenType: 'Bearer',
+    scope: typeof body.scope === 'string' ? body.scope.split(' ').filter(Boolean) : [...fallbackScope],
+    expiresAt: Date.now() + Number(body.expires_in) * 1000,
+  };
+  if (body.refresh_token) tokens.refreshToken = body.refresh_token;
+  if (body.id_token) tokens.idToken = body.id_token;
+  return tokens;
+}
+
+const methods = {
+  // The process's own CPU time: a fallback where /proc is missing.
+  cpuUsage: () => process.cpuUsage(),
+  // Between measured runs, never during one: forget every session (the previous run's logins) and collect garbage
+  // (when started with --expose-gc), so that each run starts from the same state.
+  settle: () =>
+    new Promise((resolve) => {
+      store.clear(() => {
+        if (global.gc) global.gc();
+        resolve(null);
+      });
+    }),
+};
+
+/**
+ * Listens on the configured port and tells the parent it is ready. Handles the parent's IPC: `cpuUsage`,
+ * `settle`, the app's own `extraMethods`, and `{ type: 'exit' }` (a clean exit, so that --cpu-prof writes its
+ * profile).
+ */
+function serve(server, name, extraMethods = {}) {
+  const { port } = config();
+  server.keepAliveTimeout = 60_000;
+  server.headersTimeout = 61_000;
+  process.on('message', (msg) => {
+    if (msg && msg.type === 'exit') {
+      server.close();
+      process.exit(0);
+    }
+    if (msg && msg.id !== undefined) {
+      const fn = extraMethods[msg.method] ?? methods[msg.method];
+      if (!fn) return process.send({ id: msg.id, error: `unknown method ${msg.method}` });
+      Promise.resolve()
+        .then(() => fn(...(msg.args ?? [])))
+        .then((result) => process.send({ id: msg.id, result }), (err) => process.send({ id: msg.id, error: String(err) }));
+    }
+  });
+  process.on('disconnect', () => process.exit(0));
+  server.listen(port, '127.0.0.1', () => process.send({ type: 'ready', name, port, pid: process.pid }));
+}
+
+/** Reports a startup failure to the parent and exits. */
+function fatal(err) {
+  if (process.send) process.send({ type: 'fatal', error: err && err.stack ? err.stack : String(err) });
+  process.exit(1);
+}
+
+module.exports = { config, sessionOptions, serializeUser, deserializeUser, homePage, tokenSet, serve, fatal };
