@@ -81,7 +81,7 @@ export function isTokenSet(value: unknown): value is TokenSet {
     Number.isFinite(value.expiresAt) &&
     Array.isArray(value.scope) &&
     value.scope.every((s) => typeof s === 'string') &&
-    (value.refreshToken === undefined || typeof value.refreshToken === 'string') &&
+    (value.refreshToken === undefined || (typeof value.refreshToken === 'string' && value.refreshToken !== '')) &&
     (value.idToken === undefined || typeof value.idToken === 'string')
   );
 }

@@ -11,13 +11,6 @@ function sessionOf(req: Request): SessionLike | undefined {
   return session && typeof session === 'object' ? (session as SessionLike) : undefined;
 }
 
-/** A TokenSet whose every field can be used as is (a store may hold anything). */
-function isUsable(value: unknown): value is TokenSet {
-  if (!isTokenSet(value) || value.accessToken === '' || !Number.isFinite(value.expiresAt)) return false;
-  const { refreshToken, idToken } = value as { refreshToken?: unknown; idToken?: unknown };
-  return (refreshToken === undefined || (typeof refreshToken === 'string' && refreshToken !== '')) && (idToken === undefined || typeof idToken === 'string');
-}
-
 /**
  * Reads, writes and clears a request's TokenSet through a TokenStore. With the session store, writes are
  * followed by an awaited `req.session.save()` so that the rotated refresh token is stored before the
@@ -47,9 +40,19 @@ export class TokenAccess {
       );
     }
     const value: unknown = await this.store.get(req);
-    if (isUsable(value)) return value;
+    if (isTokenSet(value)) return value;
     if (value !== undefined || this.sessionBacked) await this.store.delete(req);
     return undefined;
+  }
+
+  /**
+   * The stored TokenSet when the store can answer synchronously (the session store), without clearing a
+   * corrupt value; `null` when it cannot answer so (a custom store): use {@link load} then.
+   */
+  peek(req: Request): TokenSet | undefined | null {
+    if (!this.sessionBacked || !sessionOf(req)) return null;
+    const value: unknown = (this.store as SessionTokenStore).get(req);
+    return isTokenSet(value) ? value : null;
   }
 
   /** Stores a TokenSet (and saves the session). */
