@@ -124,3 +124,8 @@ test('the roblox-oauth-emulator bin prints help and starts', async () => {
     child.kill('SIGTERM');
   }
 });
+
+test('npx roblox-oauth-emulator works from the repository itself after npm install', () => {
+  const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+  assert.match(run(npx, ['--no-install', 'roblox-oauth-emulator', '--help'], root), /Usage: roblox-oauth-emulator/);
+});
