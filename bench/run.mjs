@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench`: complete "Sign in with Roblox" logins against the local emulator, for three contenders, each
+// `npm run bench`: complete "Sign in with Roblox" logins against the local emulator, for four contenders, each
 // app in its own process; the emulator in another (driven over IPC); the load generator here.
 // Every figure is measured in this run; ratios compare figures of this run only. See bench/README.md.
 import fs from 'node:fs';
@@ -43,14 +43,16 @@ const cfg = {
   refreshRounds: int('BENCH_REFRESH_ROUNDS', 16, 2),
   burst: int('BENCH_REFRESH_BURST', 50, 50),
 };
-const ALL_CONTENDERS = ['ours', 'openid-client', 'floor'];
+const ALL_CONTENDERS = ['ours', 'ours-http', 'openid-client', 'floor'];
 const contenders = (env.BENCH_CONTENDERS ?? ALL_CONTENDERS.join(',')).split(',').filter(Boolean);
 for (const c of contenders) if (!ALL_CONTENDERS.includes(c)) throw new Error(`unknown contender ${c} (have ${ALL_CONTENDERS.join(', ')})`);
 const phases = new Set((env.BENCH_PHASES ?? (profile ? 'logins' : 'cold,logins,latency,refresh')).split(',').filter(Boolean));
 // BENCHMARKS.md is written by complete runs only: not in quick or profile mode, nor for a subset of phases or contenders.
 const partial = env.BENCH_PHASES !== undefined || env.BENCH_CONTENDERS !== undefined;
 const outFile = env.BENCH_OUT ?? (quick || profile || partial ? 'none' : path.join(root, 'BENCHMARKS.md'));
-const APP_FILES = { ours: 'apps/ours.cjs', 'openid-client': 'apps/openid-client.mjs', floor: 'apps/floor.cjs' };
+const APP_FILES = { ours: 'apps/ours.cjs', 'ours-http': 'apps/ours-http.cjs', 'openid-client': 'apps/openid-client.mjs', floor: 'apps/floor.cjs' };
+// Profile mode: V8's sampling interval in µs (node --cpu-prof-interval; V8's default is 1000).
+const profileInterval = int('BENCH_PROFILE_INTERVAL', 250, 250);
 
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -168,7 +170,9 @@ async function main() {
 
     const startApp = async (name) => {
       const execArgv = ['--expose-gc'];
-      if (profile) execArgv.push('--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${name}.${stamp}.cpuprofile`);
+      if (profile) {
+        execArgv.push('--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${name}.${stamp}.cpuprofile`, '--cpu-prof-interval', String(profileInterval));
+      }
       const app = await startChild(path.join(here, APP_FILES[name]), {
         name,
         execArgv,
@@ -231,8 +235,13 @@ async function main() {
       if (phases.has('cold')) {
         const r = await logins(name, cfg.coldLogins);
         const total = sumCounters(sumCounters({}, startup), r.counters);
-        results.cold[name] = { logins: cfg.coldLogins, ok: r.ok, failed: r.failed, failures: failuresText(r.failures), calls: total };
-        log(`cold ${name}: ${r.ok}/${cfg.coldLogins} logins; discovery ${total.discovery}, jwks ${total.jwks}, token ${total.token}, userinfo ${total.userinfo}`);
+        // Every login must have left a session with the user and the TokenSet: the same work by every contender.
+        const sessions = await apps[name].call('sessions');
+        results.cold[name] = { logins: cfg.coldLogins, ok: r.ok, failed: r.failed, failures: failuresText(r.failures), calls: total, sessions };
+        log(
+          `cold ${name}: ${r.ok}/${cfg.coldLogins} logins; discovery ${total.discovery}, jwks ${total.jwks}, token ${total.token}, userinfo ${total.userinfo}; ` +
+            `sessions ${sessions.total}, with a user ${sessions.user}, with a TokenSet ${sessions.tokens}`,
+        );
       }
     }
 
@@ -305,8 +314,12 @@ async function main() {
     if (outFile !== 'none') log(`results written to ${path.relative(process.cwd(), outFile) || outFile}`);
 
     if (profile) {
-      const files = fs.readdirSync(profileDir).filter((f) => f.includes(stamp) && f.endsWith('.cpuprofile'));
-      const text = files.map((f) => formatProfile(summarizeProfile(path.join(profileDir, f), 30))).join('\n\n');
+      // Every login an app did (cold, warm-up, measured) is in its profile: µs per login = profile time ÷ that count.
+      const suffix = `.${stamp}.cpuprofile`;
+      const files = fs.readdirSync(profileDir).filter((f) => f.endsWith(suffix));
+      const text = files
+        .map((f) => formatProfile(summarizeProfile(path.join(profileDir, f), 30, 12, { logins: counters[f.slice(0, -suffix.length)]?.logins })))
+        .join('\n\n');
       const summaryFile = path.join(profileDir, `summary.${stamp}.txt`);
       fs.writeFileSync(summaryFile, `${text}\n`);
       process.stdout.write(`\n## CPU profiles (node --cpu-prof)\n\n\`\`\`\n${text}\n\`\`\`\n`);

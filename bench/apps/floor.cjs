@@ -1,15 +1,15 @@
 'use strict';
 // Contender 3, the floor: the least work a secure login needs, hand-written on node:http. express-session and
-// passport are used as plain middleware functions (no express). Discovery and the JWKS are fetched once at
-// startup and the key imported once; each login then costs: state, nonce and PKCE verifier in the session, one
-// token call, one ES256 signature check (jose jwtVerify with the cached key) with iss/aud/exp/nonce, one
-// userinfo call (sub must match), req.login (session regenerated), the TokenSet in the session.
+// passport are used as plain middleware functions (no express): the harness in http-harness.cjs, shared with
+// ours-http. Discovery and the JWKS are fetched once at startup and the key imported once; each login then
+// costs: state, nonce and PKCE verifier in the session, one token call, one ES256 signature check (jose jwtVerify
+// with the cached key) with iss/aud/exp/nonce, one userinfo call (sub must match), req.login (session
+// regenerated), the TokenSet in the session.
 const http = require('node:http');
 const crypto = require('node:crypto');
-const session = require('express-session');
-const { Passport } = require('passport');
 const { jwtVerify, importJWK } = require('jose');
 const shared = require('./shared.cjs');
+const harness = require('./http-harness.cjs');
 
 const cfg = shared.config();
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
@@ -54,19 +54,8 @@ async function main() {
   };
   const basic = `Basic ${Buffer.from(`${encodeURIComponent(cfg.clientID)}:${encodeURIComponent(cfg.clientSecret)}`).toString('base64')}`;
 
-  const passport = new Passport();
-  passport.serializeUser(shared.serializeUser);
-  passport.deserializeUser(shared.deserializeUser);
-  const middleware = [session(shared.sessionOptions()), passport.initialize(), passport.session()];
-
-  const redirect = (res, location) => {
-    res.writeHead(302, { location, 'content-length': 0 });
-    res.end();
-  };
-  const send = (res, status, text) => {
-    res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
-  };
+  const passport = harness.createPassport();
+  const send = harness.send;
 
   async function start(req, res) {
     const tx = { state: random(), nonce: random(), verifier: random() };
@@ -76,14 +65,14 @@ async function main() {
       client_id: cfg.clientID, redirect_uri: cfg.callbackURL, scope: SCOPE.join(' '), response_type: 'code',
       state: tx.state, nonce: tx.nonce, code_challenge: s256(tx.verifier), code_challenge_method: 'S256',
     }).toString();
-    redirect(res, url.href);
+    res.redirect(url.href);
   }
 
-  async function callback(req, res, query) {
+  async function callback(req, res) {
     const tx = req.session.oidc;
     delete req.session.oidc;
-    const code = query.get('code');
-    if (!tx || !code || query.get('state') !== tx.state) return send(res, 401, 'login failed: bad state');
+    const { code, state } = req.query;
+    if (!tx || typeof code !== 'string' || !code || state !== tx.state) return send(res, 401, 'login failed: bad state');
     const tokens = await call(endpoints.token, {
       method: 'POST',
       headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
@@ -96,34 +85,10 @@ async function main() {
     const user = { id: info.sub, username: info.preferred_username, displayName: info.name };
     await new Promise((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
     req.session.robloxTokens = shared.tokenSet(tokens, SCOPE);
-    redirect(res, '/');
+    res.redirect('/');
   }
 
-  async function route(req, res) {
-    const q = req.url.indexOf('?');
-    const path = q === -1 ? req.url : req.url.slice(0, q);
-    if (req.method !== 'GET') return send(res, 405, 'method not allowed');
-    if (path === '/') return send(res, 200, shared.homePage(req.user));
-    if (path === '/auth/roblox') return start(req, res);
-    if (path === '/auth/roblox/callback') return callback(req, res, new URLSearchParams(q === -1 ? '' : req.url.slice(q + 1)));
-    return send(res, 404, 'not found');
-  }
-
-  const server = http.createServer((req, res) => {
-    let i = 0;
-    const fail = (err) => {
-      console.error(`[floor] ${err.message}`);
-      if (!res.headersSent) send(res, 500, 'error');
-    };
-    const next = (err) => {
-      if (err) return fail(err);
-      const mw = middleware[i++];
-      if (mw) mw(req, res, next);
-      else route(req, res).catch(fail);
-    };
-    next();
-  });
-  shared.serve(server, 'floor');
+  harness.serve('floor', passport, { '/auth/roblox': start, '/auth/roblox/callback': callback });
 }
 
 main().catch(shared.fatal);

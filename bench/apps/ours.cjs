@@ -1,25 +1,22 @@
 'use strict';
 // Contender 1: passport-roblox-oidc's RobloxStrategy on express 5 + express-session (MemoryStore) + passport.
+// The same strategy and routes on node:http, without express: ours-http.cjs.
 // Also serves the refreshTokens() benchmark: /plain, /fresh and /noop are the same trivial route, bare, with
 // refreshTokens(), and with a no-op middleware (the control).
 const http = require('node:http');
 const express = require('express');
 const session = require('express-session');
 const { Passport } = require('passport');
-const { RobloxStrategy, refreshTokens, SESSION_TOKENS_KEY } = require('passport-roblox-oidc');
+const { refreshTokens, SESSION_TOKENS_KEY } = require('passport-roblox-oidc');
 const shared = require('./shared.cjs');
 
 try {
-  const cfg = shared.config();
   const app = express();
   app.disable('x-powered-by');
   app.use(session(shared.sessionOptions()));
 
   const passport = new Passport();
-  const strategy = new RobloxStrategy(
-    { clientID: cfg.clientID, clientSecret: cfg.clientSecret, callbackURL: cfg.callbackURL, issuer: cfg.issuer, scope: ['openid', 'profile'] },
-    (accessToken, refreshToken, profile, done) => done(null, { id: profile.id, username: profile.username, displayName: profile.displayName }),
-  );
+  const strategy = shared.robloxStrategy();
   passport.use(strategy);
   passport.serializeUser(shared.serializeUser);
   passport.deserializeUser(shared.deserializeUser);
@@ -28,8 +25,8 @@ try {
 
   app.get('/', (req, res) => res.send(shared.homePage(req.user)));
   app.get('/auth/roblox', passport.authenticate('roblox'));
-  app.get('/auth/roblox/callback', passport.authenticate('roblox', { successRedirect: '/', failureRedirect: '/login-failed', failureMessage: true }));
-  app.get('/login-failed', (req, res) => res.status(401).send(`login failed: ${(req.session.messages ?? []).slice(-1)[0] ?? 'no message'}`));
+  app.get('/auth/roblox/callback', passport.authenticate('roblox', { ...shared.CALLBACK_OPTIONS }));
+  app.get('/login-failed', (req, res) => res.status(401).send(shared.loginFailedPage(req)));
 
   const requireLogin = (req, res, next) => (req.user ? next() : res.status(401).send('sign in first'));
   let sample; // a TokenSet as refreshTokens() last set it, for the in-process measurement below

@@ -1,7 +1,8 @@
 'use strict';
 const session = require('express-session');
-// What the three contender apps share, so that they differ only in how they do the login: configuration from
-// the orchestrator, identical express-session and passport settings, the same pages, and the IPC protocol.
+// What the contender apps share, so that they differ only in how they do the login: configuration from the
+// orchestrator, identical express-session and passport settings, the same pages, the same RobloxStrategy setup
+// for ours and ours-http, and the IPC protocol. The node:http apps' server and middleware chain: http-harness.cjs.
 
 /** The app's configuration, from the environment set by bench/run.mjs. */
 function config() {
@@ -46,6 +47,25 @@ function homePage(user) {
   return user ? `<!doctype html><title>bench</title><p>signed in as <b>${escape(user.id)}</b></p>` : '<!doctype html><title>bench</title><p>signed out</p>';
 }
 
+/** The page of passport's failureRedirect (with failureMessage: the last message in the session). */
+function loginFailedPage(req) {
+  const messages = (req.session && req.session.messages) || [];
+  return `login failed: ${escape(messages.slice(-1)[0] ?? 'no message')}`;
+}
+
+/** RobloxStrategy as ours (express) and ours-http (node:http) both configure it: the same options and verify. */
+function robloxStrategy() {
+  const { RobloxStrategy } = require('passport-roblox-oidc');
+  const cfg = config();
+  return new RobloxStrategy(
+    { clientID: cfg.clientID, clientSecret: cfg.clientSecret, callbackURL: cfg.callbackURL, issuer: cfg.issuer, scope: ['openid', 'profile'] },
+    (accessToken, refreshToken, profile, done) => done(null, { id: profile.id, username: profile.username, displayName: profile.displayName }),
+  );
+}
+
+/** passport.authenticate('roblox', …) options of ours' and ours-http's callback route. */
+const CALLBACK_OPTIONS = Object.freeze({ successRedirect: '/', failureRedirect: '/login-failed', failureMessage: true });
+
 /** A TokenSet-shaped record of a token response, stored in the session as the library does. */
 function tokenSet(body, fallbackScope) {
   const tokens = {
@@ -62,6 +82,19 @@ function tokenSet(body, fallbackScope) {
 const methods = {
   // The process's own CPU time: a fallback where /proc is missing.
   cpuUsage: () => process.cpuUsage(),
+  // What the sessions hold: how many have a signed-in user and how many a TokenSet (the same work done by all).
+  sessions: () =>
+    new Promise((resolve, reject) => {
+      store.all((err, sessions) => {
+        if (err) return reject(err);
+        const all = Object.values(sessions ?? {});
+        resolve({
+          total: all.length,
+          user: all.filter((s) => s.passport && s.passport.user && s.passport.user.id).length,
+          tokens: all.filter((s) => s.robloxTokens && s.robloxTokens.accessToken && s.robloxTokens.idToken).length,
+        });
+      });
+    }),
   // Between measured runs, never during one: forget every session (the previous run's logins) and collect garbage
   // (when started with --expose-gc), so that each run starts from the same state.
   settle: () =>
@@ -105,4 +138,6 @@ function fatal(err) {
   process.exit(1);
 }
 
-module.exports = { config, sessionOptions, serializeUser, deserializeUser, homePage, tokenSet, serve, fatal };
+module.exports = {
+  config, sessionOptions, serializeUser, deserializeUser, homePage, loginFailedPage, robloxStrategy, CALLBACK_OPTIONS, tokenSet, serve, fatal,
+};

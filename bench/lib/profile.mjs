@@ -1,5 +1,6 @@
 // Reads a V8 .cpuprofile (from node --cpu-prof) and lists where the time went: top functions by self time, and
-// self time per package (a node_modules package, this library's dist/, node internals, GC, idle).
+// self time per package (a node_modules package, this library's dist/, node internals, GC, idle). Given the number
+// of logins the profiled process did, every figure is also shown in µs per login.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -29,8 +30,14 @@ function shortFile(url) {
   return file;
 }
 
-/** Summarizes one profile: total sampled ms, top functions and packages by self time (idle excluded). */
-export function summarizeProfile(file, top = 20, packagesTop = 12) {
+// Packages whose own functions are listed separately (self time), whatever their rank overall.
+const FOCUS = ['passport-roblox-oidc (dist)', 'passport', 'passport-oauth2', 'express-session', 'express', 'router'];
+
+/**
+ * Summarizes one profile: total sampled ms, top functions and packages by self time (idle excluded), and the top
+ * functions of each FOCUS package. `logins`: how many logins the process did, for µs-per-login figures.
+ */
+export function summarizeProfile(file, top = 20, packagesTop = 12, { logins, focusTop = 10 } = {}) {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8'));
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfMs = new Map();
@@ -40,6 +47,7 @@ export function summarizeProfile(file, top = 20, packagesTop = 12) {
   }
   const fns = new Map();
   const pkgs = new Map();
+  const focus = new Map(FOCUS.map((p) => [p, new Map()]));
   let busy = 0;
   for (const [id, ms] of selfMs) {
     const { callFrame } = byId.get(id);
@@ -50,6 +58,8 @@ export function summarizeProfile(file, top = 20, packagesTop = 12) {
     fns.set(key, (fns.get(key) ?? 0) + ms);
     const pkg = callFrame.url ? where(callFrame.url) : name;
     pkgs.set(pkg, (pkgs.get(pkg) ?? 0) + ms);
+    const mine = focus.get(pkg);
+    if (mine) mine.set(key, (mine.get(key) ?? 0) + ms);
   }
   // Inclusive time: a sample counts for every distinct package / library function on its stack.
   const parent = new Map();
@@ -70,32 +80,45 @@ export function summarizeProfile(file, top = 20, packagesTop = 12) {
     for (const f of seenFn) inclLib.set(f, (inclLib.get(f) ?? 0) + ms);
   }
   const sorted = (m) => [...m].sort((a, b) => b[1] - a[1]).map(([name, ms]) => ({ name, ms, share: ms / busy }));
+  const focusPackages = [...focus]
+    .filter(([, m]) => m.size)
+    .map(([name, m]) => ({ name, ms: pkgs.get(name) ?? 0, functions: sorted(m).slice(0, focusTop) }));
   return {
-    file, busyMs: busy, functions: sorted(fns).slice(0, top), packages: sorted(pkgs).slice(0, packagesTop),
-    inclusivePackages: sorted(inclPkgs).slice(0, 12), inclusiveLibrary: sorted(inclLib).slice(0, 15),
+    file, busyMs: busy, logins, functions: sorted(fns).slice(0, top), packages: sorted(pkgs).slice(0, packagesTop),
+    inclusivePackages: sorted(inclPkgs).slice(0, 12), inclusiveLibrary: sorted(inclLib).slice(0, 15), focusPackages,
   };
 }
 
 /** Text rendering of a summary. */
 export function formatProfile(summary) {
+  const { logins } = summary;
+  const perLogin = (ms) => (logins ? `${((ms * 1000) / logins).toFixed(1).padStart(7)} µs/login  ` : '');
   const pct = (x) => `${(x * 100).toFixed(1).padStart(5)}%`;
-  const lines = [`${path.basename(summary.file)}: ${summary.busyMs.toFixed(0)} ms on CPU (idle excluded)`];
+  const row = (x) => `    ${pct(x.share)}  ${perLogin(x.ms)}${x.name}`;
+  const head = `${path.basename(summary.file)}: ${summary.busyMs.toFixed(0)} ms on CPU (idle excluded)`;
+  const lines = [logins ? `${head}, ${logins} logins: ${((summary.busyMs * 1000) / logins).toFixed(0)} µs per login` : head];
   lines.push('  by package:');
-  for (const p of summary.packages) lines.push(`    ${pct(p.share)}  ${p.name}`);
+  for (const p of summary.packages) lines.push(row(p));
   lines.push('  top functions by self time:');
-  for (const f of summary.functions) lines.push(`    ${pct(f.share)}  ${f.name}`);
+  for (const f of summary.functions) lines.push(row(f));
   lines.push('  by package, inclusive (samples with that package anywhere on the synchronous stack):');
-  for (const p of summary.inclusivePackages) lines.push(`    ${pct(p.share)}  ${p.name}`);
+  for (const p of summary.inclusivePackages) lines.push(row(p));
   if (summary.inclusiveLibrary.length) {
     lines.push('  passport-roblox-oidc functions, inclusive:');
-    for (const f of summary.inclusiveLibrary) lines.push(`    ${pct(f.share)}  ${f.name}`);
+    for (const f of summary.inclusiveLibrary) lines.push(row(f));
+  }
+  for (const p of summary.focusPackages ?? []) {
+    lines.push(`  ${p.name}: ${perLogin(p.ms)}self time, its top functions:`);
+    for (const f of p.functions) lines.push(row(f));
   }
   return lines.join('\n');
 }
 
-// `node bench/lib/profile.mjs file.cpuprofile [top]` prints a summary.
+// `node bench/lib/profile.mjs [--logins N] file.cpuprofile… [top]` prints a summary (µs per login with --logins).
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const file of process.argv.slice(2).filter((a) => a.endsWith('.cpuprofile'))) {
-    console.log(formatProfile(summarizeProfile(file, Number(process.argv.at(-1)) || 25)));
-  }
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--logins');
+  const logins = at !== -1 ? Number(args[at + 1]) : undefined;
+  const top = Number(args.at(-1)) || 25;
+  for (const file of args.filter((a) => a.endsWith('.cpuprofile'))) console.log(formatProfile(summarizeProfile(file, top, 12, { logins })));
 }
