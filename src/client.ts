@@ -64,13 +64,13 @@ export class RobloxClient {
 
   /** Verifies an ID token from this provider for this client (signature, iss, aud, azp, times, nonce, sub). */
   async verifyIdToken(idToken: string, expect: IdTokenExpectations = {}): Promise<RobloxIdTokenClaims> {
-    const verify = await this.provider.idTokenVerifier();
+    const verify = this.provider.currentVerifier ?? (await this.provider.idTokenVerifier());
     return verify(idToken, expect);
   }
 
   /** Exchanges an authorization code (with its PKCE verifier and the identical redirect URI) for tokens. */
   async exchangeCode(input: { code: string; codeVerifier: string; redirectUri: string; scope?: string[] }): Promise<CodeExchangeResult> {
-    const { tokenURL } = await this.provider.endpoints();
+    const { tokenURL } = this.provider.current ?? (await this.provider.endpoints());
     const { json } = await postForm(tokenURL, this.provider.credentials, {
       grant_type: 'authorization_code',
       code: input.code,
@@ -139,7 +139,7 @@ export class RobloxClient {
 
   /** Fetches the user's claims with an access token, as a RobloxProfile. */
   async userinfo(accessToken: string): Promise<RobloxProfile> {
-    const { userInfoURL } = await this.provider.endpoints();
+    const { userInfoURL } = this.provider.current ?? (await this.provider.endpoints());
     const body = await getJson(userInfoURL, this.provider.timeout, accessToken);
     if (!isObject(body) || typeof body.sub !== 'string') {
       throw new RobloxResponseError('The userinfo endpoint answered without a sub', 200);

@@ -24,6 +24,8 @@ export interface HttpResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: string;
+  /** What was asked, for messages: method, origin and path (never the query, which may carry tokens). */
+  where: () => string;
 }
 
 /** Options of one outbound call. */
@@ -43,6 +45,20 @@ const agents = {
   'https:': new https.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16, timeout: 30_000 }),
 };
 
+// Endpoint URLs repeat on every login: parse each once. Bounded, since a URL could come from anywhere.
+const parsed = new Map<string, URL>();
+
+function toURL(target: string | URL): URL {
+  if (typeof target !== 'string') return target;
+  let url = parsed.get(target);
+  if (!url) {
+    url = new URL(target);
+    if (parsed.size >= 64) parsed.clear();
+    parsed.set(target, url);
+  }
+  return url;
+}
+
 /** Describes a URL for messages without its query string (which may carry tokens). */
 export function describeURL(url: URL | string): string {
   const u = typeof url === 'string' ? new URL(url) : url;
@@ -54,11 +70,12 @@ export function describeURL(url: URL | string): string {
  * Rejects with RobloxTimeoutError, RobloxNetworkError or RobloxResponseError (body too large).
  */
 export function request(target: string | URL, options: RequestOptions): Promise<HttpResponse> {
-  const url = typeof target === 'string' ? new URL(target) : target;
-  const where = `${options.method} ${describeURL(url)}`;
+  const url = toURL(target);
+  // Built only for messages: a login makes several calls, and most never fail.
+  const where = () => `${options.method} ${describeURL(url)}`;
   const maxBytes = options.maxBytes ?? 1024 * 1024;
   const transport = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
-  if (!transport) return Promise.reject(new RobloxNetworkError(`Unsupported protocol for ${where}`));
+  if (!transport) return Promise.reject(new RobloxNetworkError(`Unsupported protocol for ${where()}`));
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.body !== undefined) headers['content-length'] = String(Buffer.byteLength(options.body));
 
@@ -77,25 +94,25 @@ export function request(target: string | URL, options: RequestOptions): Promise<
       agent: agents[url.protocol as 'http:' | 'https:'],
     });
     const timer = setTimeout(() => {
-      finish(new RobloxTimeoutError(`${where} did not answer within ${options.timeout} ms`));
+      finish(new RobloxTimeoutError(`${where()} did not answer within ${options.timeout} ms`));
       req.destroy();
     }, options.timeout);
-    req.on('error', (cause) => finish(new RobloxNetworkError(`${where} failed: ${(cause as NodeJS.ErrnoException).code ?? 'network error'}`, { cause })));
+    req.on('error', (cause) => finish(new RobloxNetworkError(`${where()} failed: ${(cause as NodeJS.ErrnoException).code ?? 'network error'}`, { cause })));
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > maxBytes) {
-          finish(new RobloxResponseError(`${where} answered more than ${maxBytes} bytes`, res.statusCode ?? 0));
+          finish(new RobloxResponseError(`${where()} answered more than ${maxBytes} bytes`, res.statusCode ?? 0));
           req.destroy();
           return;
         }
         chunks.push(chunk);
       });
-      res.on('error', (cause) => finish(new RobloxNetworkError(`${where} failed while reading the response`, { cause })));
+      res.on('error', (cause) => finish(new RobloxNetworkError(`${where()} failed while reading the response`, { cause })));
       res.on('end', () =>
-        finish(null, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        finish(null, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), where }),
       );
     });
     req.end(options.body);
@@ -131,11 +148,11 @@ function formEncode(value: string): string {
 }
 
 /** Parses a JSON body as `unknown`; anything else is a RobloxResponseError. */
-export function parseJson(res: HttpResponse, what: string): unknown {
+export function parseJson(res: HttpResponse): unknown {
   try {
     return JSON.parse(res.body) as unknown;
   } catch (cause) {
-    throw new RobloxResponseError(`${what} answered ${res.status} with a body that is not JSON`, res.status, { cause });
+    throw new RobloxResponseError(`${res.where()} answered ${res.status} with a body that is not JSON`, res.status, { cause });
   }
 }
 
@@ -148,7 +165,7 @@ export function isObject(value: unknown): value is Record<string, unknown> {
  * Turns a non-2xx answer into the right error: an OAuth error body becomes RobloxOAuthError,
  * anything else (5xx pages, broken JSON) a RobloxResponseError. Returns nothing for 2xx.
  */
-export function checkStatus(res: HttpResponse, what: string): void {
+export function checkStatus(res: HttpResponse): void {
   if (res.status >= 200 && res.status < 300) return;
   let body: unknown;
   try {
@@ -160,7 +177,7 @@ export function checkStatus(res: HttpResponse, what: string): void {
     const description = typeof body.error_description === 'string' ? body.error_description : undefined;
     throw new RobloxOAuthError(body.error, description, res.status);
   }
-  throw new RobloxResponseError(`${what} answered HTTP ${res.status}`, res.status);
+  throw new RobloxResponseError(`${res.where()} answered HTTP ${res.status}`, res.status);
 }
 
 /** POSTs a form (with client authentication) and returns the parsed JSON body of a 2xx answer. */
@@ -177,9 +194,8 @@ export async function postForm(
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...auth.headers },
     body: encodeForm(auth.fields),
   });
-  const what = `POST ${describeURL(url)}`;
-  checkStatus(res, what);
-  return { res, json: res.body.length === 0 ? undefined : parseJson(res, what) };
+  checkStatus(res);
+  return { res, json: res.body.length === 0 ? undefined : parseJson(res) };
 }
 
 /** GETs JSON, optionally with a Bearer token, and returns the parsed body of a 2xx answer. */
@@ -189,9 +205,8 @@ export async function getJson(url: string, timeout: number, bearer?: string): Pr
     timeout,
     headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
   });
-  const what = `GET ${describeURL(url)}`;
-  checkStatus(res, what);
-  return parseJson(res, what);
+  checkStatus(res);
+  return parseJson(res);
 }
 
 /** True for hosts on which plain http is acceptable. */

@@ -69,6 +69,8 @@ export class Provider {
   readonly timeout: number;
   readonly clockTolerance: number;
   readonly credentials: ClientCredentials;
+  private resolved: RobloxEndpoints | undefined;
+  private builtVerifier: IdTokenVerifier | undefined;
   private readonly resolve: () => Promise<RobloxEndpoints>;
   private verifier: Promise<IdTokenVerifier> | undefined;
   private readonly jwksCooldown: number | undefined;
@@ -83,16 +85,27 @@ export class Provider {
     for (const key of OVERRIDES) if (config[key] !== undefined) overrides[key] = config[key];
     const apply = (e: RobloxEndpoints): RobloxEndpoints => ({ ...e, ...overrides });
     if (this.issuer === ROBLOX_ISSUER) {
-      const fixed = Promise.resolve(apply(robloxEndpoints()));
+      this.resolved = apply(robloxEndpoints());
+      const fixed = Promise.resolve(this.resolved);
       this.resolve = () => fixed;
     } else {
       const discover = createDiscovery(this.issuer, this.timeout);
       let done: Promise<RobloxEndpoints> | undefined;
-      this.resolve = () => (done ??= discover().then(apply).catch((err: unknown) => {
+      this.resolve = () => (done ??= discover().then((e) => (this.resolved = apply(e))).catch((err: unknown) => {
         done = undefined;
         throw err;
       }));
     }
+  }
+
+  /** The endpoints once resolved (undefined before), so that hot paths need not wait on a settled promise. */
+  get current(): RobloxEndpoints | undefined {
+    return this.resolved;
+  }
+
+  /** The ID-token verifier once built (undefined before). */
+  get currentVerifier(): IdTokenVerifier | undefined {
+    return this.builtVerifier;
   }
 
   /** The provider's endpoints; rejects with RobloxDiscoveryError when discovery fails. */
@@ -112,7 +125,7 @@ export class Provider {
         timeout: this.timeout,
         ...(this.jwksCooldown !== undefined ? { jwksCooldown: this.jwksCooldown } : {}),
       }),
-    ).catch((err: unknown) => {
+    ).then((verifier) => (this.builtVerifier = verifier)).catch((err: unknown) => {
       this.verifier = undefined;
       throw err;
     });

@@ -108,10 +108,13 @@ export class SessionTransactionStore {
     const stored = this.session(req)[this.key];
     const result: Pending = {};
     if (!isObject(stored)) return result;
-    const entries = Object.entries(stored)
-      .filter((e): e is [string, LoginTransaction] => STATE_FORMAT.test(e[0]) && isTransaction(e[1]))
-      .filter(([, tx]) => now - tx.createdAt < this.ttl && tx.createdAt <= now + 60_000)
-      .sort((a, b) => a[1].createdAt - b[1].createdAt);
+    const entries: [string, LoginTransaction][] = [];
+    for (const [state, tx] of Object.entries(stored)) {
+      if (STATE_FORMAT.test(state) && isTransaction(tx) && now - tx.createdAt < this.ttl && tx.createdAt <= now + 60_000) {
+        entries.push([state, tx]);
+      }
+    }
+    if (entries.length > 1) entries.sort((a, b) => a[1].createdAt - b[1].createdAt);
     for (const [state, tx] of entries) result[state] = tx;
     return result;
   }
@@ -130,7 +133,9 @@ export class SessionTransactionStore {
 
   /** Starts a login: fresh state, nonce and PKCE verifier, stored as one transaction. */
   begin(req: Request, init: { redirectUri: string; scope: string[]; returnTo?: string | undefined }, now = Date.now()): StartedLogin {
-    const pending = this.pending(req, now);
+    const session = this.session(req);
+    // The usual case, no other login pending: nothing to prune or order.
+    const pending = session[this.key] === undefined ? {} : this.pending(req, now);
     const state = randomToken();
     const transaction: LoginTransaction = {
       nonce: randomToken(),
@@ -148,11 +153,15 @@ export class SessionTransactionStore {
   /** Finds and removes the transaction of `state`. A second call with the same state finds nothing. */
   take(req: Request, state: unknown, now = Date.now()): { transaction: LoginTransaction } | { problem: StateProblem } {
     if (typeof state !== 'string' || state === '') return { problem: 'missing' };
-    const stored = this.session(req)[this.key];
-    const raw = isObject(stored) && STATE_FORMAT.test(state) && Object.prototype.hasOwnProperty.call(stored, state) ? stored[state] : undefined;
-    const pending = this.pending(req, now);
-    delete pending[state];
-    this.write(req, pending);
+    const session = this.session(req);
+    const stored = session[this.key];
+    if (!isObject(stored) || !STATE_FORMAT.test(state) || !Object.prototype.hasOwnProperty.call(stored, state)) {
+      return { problem: 'unknown' };
+    }
+    const raw = stored[state];
+    // Removed in place; expired neighbours are pruned when the next login begins.
+    delete stored[state];
+    if (Object.keys(stored).length === 0) delete session[this.key];
     if (!isTransaction(raw)) return { problem: 'unknown' };
     if (!(now - raw.createdAt < this.ttl)) return { problem: 'expired' };
     return { transaction: raw };

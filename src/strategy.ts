@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import OAuth2Strategy from 'passport-oauth2';
+import { AuthorizationURLBuilder } from './authorize-url';
 import { RobloxClient } from './client';
 import { ROBLOX_ISSUER, robloxEndpoints } from './endpoints';
 import { RobloxConfigurationError } from './errors';
@@ -80,6 +81,7 @@ export class RobloxStrategy extends OAuth2Strategy {
   readonly client: RobloxClient;
   private readonly settings: ResolvedStrategyOptions;
   private readonly transactions: SessionTransactionStore;
+  private readonly authorizationURLs: AuthorizationURLBuilder;
   private readonly verifyFn: Function;
 
   // Only the first overload of each group gives unannotated lambdas their parameter types: the params forms
@@ -107,6 +109,7 @@ export class RobloxStrategy extends OAuth2Strategy {
     this.settings = settings;
     this.verifyFn = verify;
     this.client = new RobloxClient(settings.provider);
+    this.authorizationURLs = new AuthorizationURLBuilder(settings.provider.clientID, settings.callbackURL);
     this.transactions = new SessionTransactionStore({ key: settings.sessionKey, ttl: settings.transactionTTL, max: settings.maxTransactions });
   }
 
@@ -124,7 +127,7 @@ export class RobloxStrategy extends OAuth2Strategy {
   }
 
   private async startLogin(req: Request, options: RobloxAuthenticateOptions): Promise<void> {
-    const endpoints = await this.client.provider.endpoints();
+    const endpoints = this.client.provider.current ?? (await this.client.provider.endpoints());
     const scope = options.scope !== undefined ? normalizeScope(options.scope, 'scope authenticate option') : this.settings.scope;
     const prompt = options.prompt !== undefined ? normalizePrompt(options.prompt, 'prompt authenticate option') : this.settings.prompt;
     if (!this.settings.userInfo && !scope.includes('openid')) {
@@ -135,23 +138,9 @@ export class RobloxStrategy extends OAuth2Strategy {
       scope,
       returnTo: this.pickReturnTo(req, options),
     });
-    const url = new URL(endpoints.authorizationURL);
-    const params: Record<string, string | undefined> = {
-      client_id: this.client.clientID,
-      redirect_uri: started.transaction.redirectUri,
-      scope: scope.join(' '),
-      response_type: 'code',
-      state: started.state,
-      nonce: started.nonce,
-      code_challenge: started.codeChallenge,
-      code_challenge_method: 'S256',
-      prompt,
-    };
-    const search = new URLSearchParams(url.search);
-    for (const [key, value] of Object.entries(params)) if (value !== undefined) search.set(key, value);
-    url.search = search.toString();
+    const url = this.authorizationURLs.build(endpoints.authorizationURL, scope, prompt, started);
     // No explicit session save: express-session saves before the redirect's response ends.
-    this.redirect(url.toString());
+    this.redirect(url);
   }
 
   private pickReturnTo(req: Request, options: RobloxAuthenticateOptions): string | undefined {
