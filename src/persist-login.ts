@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { sessionOf } from './session';
 import type { LoginTransaction, SessionTransactionStore } from './state-store';
 import type { TokenSet, TokenStore } from './tokens';
 
@@ -13,13 +14,6 @@ export interface LoginCarryOver {
   transactions: SessionTransactionStore;
   /** Logins still pending in other tabs: carried into the regenerated session. */
   pending: Record<string, LoginTransaction>;
-}
-
-type SessionLike = Record<string, unknown> & { save?: (cb: (err?: unknown) => void) => void };
-
-function sessionOf(req: Request): SessionLike | undefined {
-  const session = (req as unknown as { session?: SessionLike }).session;
-  return typeof session === 'object' && session !== null ? session : undefined;
 }
 
 /**

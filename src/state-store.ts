@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Request } from 'express';
+import { sessionOf, type SessionLike } from './session';
 import { RobloxConfigurationError } from './errors';
 import { isObject } from './http';
 
@@ -95,9 +96,9 @@ export class SessionTransactionStore {
     this.max = options.max ?? 10;
   }
 
-  private session(req: Request): Record<string, unknown> {
-    const session = (req as unknown as { session?: unknown }).session;
-    if (!isObject(session)) {
+  private session(req: Request): SessionLike {
+    const session = sessionOf(req);
+    if (!session) {
       throw new RobloxConfigurationError('RobloxStrategy needs session middleware (e.g. express-session) before passport');
     }
     return session;

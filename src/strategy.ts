@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { sessionOf } from './session';
 import OAuth2Strategy from 'passport-oauth2';
 import { AuthorizationURLBuilder } from './authorize-url';
 import { RobloxClient } from './client';
@@ -148,7 +149,7 @@ export class RobloxStrategy extends OAuth2Strategy {
     const query = (req.query ?? {}) as Record<string, unknown>;
     if (this.settings.returnToQuery && isSafeReturnTo(query.returnTo)) return query.returnTo;
     // e.g. set by connect-ensure-login; passport 0.7 would drop it when it regenerates the session.
-    const session = (req as unknown as { session?: Record<string, unknown> }).session;
+    const session = sessionOf(req);
     return session && isSafeReturnTo(session.returnTo) ? session.returnTo : undefined;
   }
 

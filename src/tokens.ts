@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { sessionOf } from './session';
 import { RobloxConfigurationError, RobloxResponseError } from './errors';
 import { isObject } from './http';
 
@@ -38,10 +39,6 @@ export interface TokenStore {
 /** Session key under which {@link SessionTokenStore} keeps the TokenSet. */
 export const SESSION_TOKENS_KEY = 'robloxTokens';
 
-interface SessionLike {
-  [key: string]: unknown;
-}
-
 /**
  * The default TokenStore: the TokenSet in `req.session.robloxTokens` (express-session or any
  * session middleware that provides `req.session`).
@@ -49,23 +46,19 @@ interface SessionLike {
 export class SessionTokenStore implements TokenStore {
   constructor(private readonly key: string = SESSION_TOKENS_KEY) {}
 
-  private session(req: Request): SessionLike | undefined {
-    return (req as unknown as { session?: SessionLike }).session;
-  }
-
   get(req: Request): TokenSet | undefined {
-    const value = this.session(req)?.[this.key];
+    const value = sessionOf(req)?.[this.key];
     return isTokenSet(value) ? value : undefined;
   }
 
   set(req: Request, tokens: TokenSet): void {
-    const session = this.session(req);
+    const session = sessionOf(req);
     if (!session) throw new RobloxConfigurationError('SessionTokenStore needs session middleware (express-session) before passport');
     session[this.key] = tokens;
   }
 
   delete(req: Request): void {
-    const session = this.session(req);
+    const session = sessionOf(req);
     if (session) delete session[this.key];
   }
 }

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { sessionOf } from '../session';
 import { latestTokens, refreshFlightsFor, resourceCacheFor, tokenKey } from './caches';
 import { checkBoolean, checkOptions, type MiddlewareBaseOptions } from './options';
 import { TokenAccess } from './token-access';
@@ -25,10 +26,6 @@ export interface RevokeTokensOptions extends MiddlewareBaseOptions {
 
 interface PassportLike {
   logout?: (this: Request, done: (err?: unknown) => void) => void;
-}
-
-interface SessionLike {
-  destroy?: (cb: (err?: unknown) => void) => void;
 }
 
 const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
@@ -100,7 +97,7 @@ export function revokeTokens(options: RevokeTokensOptions): RequestHandler {
     if (typeof logout === 'function') {
       await new Promise<void>((resolve, reject) => logout.call(req, (err) => (err ? reject(asError(err)) : resolve())));
     }
-    const session = (req as unknown as { session?: SessionLike }).session;
+    const session = sessionOf(req);
     if (destroySession && typeof session?.destroy === 'function') {
       await new Promise<void>((resolve, reject) => session.destroy?.((err) => (err ? reject(asError(err)) : resolve())));
     }

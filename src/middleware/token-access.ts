@@ -1,15 +1,8 @@
 import type { Request } from 'express';
+import { sessionOf } from '../session';
 import { RobloxConfigurationError } from '../errors';
 import { isTokenSet, SessionTokenStore, type TokenSet, type TokenStore } from '../tokens';
 
-interface SessionLike {
-  save?: (cb: (err?: unknown) => void) => void;
-}
-
-function sessionOf(req: Request): SessionLike | undefined {
-  const session = (req as unknown as { session?: unknown }).session;
-  return session && typeof session === 'object' ? (session as SessionLike) : undefined;
-}
 
 /**
  * Reads, writes and clears a request's TokenSet through a TokenStore. With the session store, writes are
