@@ -42,10 +42,7 @@ try {
       verified(null, { id: info.sub, username: info.preferred_username, displayName: info.name, tokens: shared.tokenSet(tokens, ['openid', 'profile']) });
     }),
   );
-  passport.serializeUser(shared.serializeUser);
-  passport.deserializeUser(shared.deserializeUser);
-  app.use(passport.initialize());
-  app.use(passport.session());
+  shared.mountPassport(app, passport);
 
   app.get('/', (req, res) => res.send(shared.homePage(req.user)));
   app.get('/auth/roblox', passport.authenticate('roblox'));

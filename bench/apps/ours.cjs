@@ -18,10 +18,7 @@ try {
   const passport = new Passport();
   const strategy = shared.robloxStrategy();
   passport.use(strategy);
-  passport.serializeUser(shared.serializeUser);
-  passport.deserializeUser(shared.deserializeUser);
-  app.use(passport.initialize());
-  app.use(passport.session());
+  shared.mountPassport(app, passport);
 
   app.get('/', (req, res) => res.send(shared.homePage(req.user)));
   app.get('/auth/roblox', passport.authenticate('roblox'));

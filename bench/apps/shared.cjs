@@ -43,6 +43,14 @@ function deserializeUser(user, done) {
 const escape = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The landing page; the load generator checks for `signed in as <b>ID</b>`. */
+/** Serialization and passport's middleware on an express app, the same for every express contender. */
+function mountPassport(app, passport) {
+  passport.serializeUser(serializeUser);
+  passport.deserializeUser(deserializeUser);
+  app.use(passport.initialize());
+  app.use(passport.session());
+}
+
 function homePage(user) {
   return user ? `<!doctype html><title>bench</title><p>signed in as <b>${escape(user.id)}</b></p>` : '<!doctype html><title>bench</title><p>signed out</p>';
 }
@@ -139,5 +147,5 @@ function fatal(err) {
 }
 
 module.exports = {
-  config, sessionOptions, serializeUser, deserializeUser, homePage, loginFailedPage, robloxStrategy, CALLBACK_OPTIONS, tokenSet, serve, fatal,
+  config, sessionOptions, serializeUser, deserializeUser, mountPassport, homePage, loginFailedPage, robloxStrategy, CALLBACK_OPTIONS, tokenSet, serve, fatal,
 };

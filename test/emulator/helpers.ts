@@ -1,16 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
-import {
-  ROBLOX_EMULATOR_CLIENT_ID,
-  ROBLOX_EMULATOR_CLIENT_SECRET,
-  ROBLOX_EMULATOR_PUBLIC_CLIENT_ID,
-  type RobloxEmulator,
-} from '../../src/emulator';
+import type { RobloxEmulator } from '../../src/emulator';
+import { CALLBACK_URL, CLIENT_ID, CLIENT_SECRET, PUBLIC_CLIENT_ID } from '../helpers/emulator';
 
-export const CLIENT_ID = ROBLOX_EMULATOR_CLIENT_ID;
-export const CLIENT_SECRET = ROBLOX_EMULATOR_CLIENT_SECRET;
-export const PUBLIC_CLIENT_ID = ROBLOX_EMULATOR_PUBLIC_CLIENT_ID;
-export const REDIRECT_URI = 'http://127.0.0.1:3000/auth/roblox/callback';
+export { CLIENT_ID, CLIENT_SECRET, PUBLIC_CLIENT_ID };
+export const REDIRECT_URI = CALLBACK_URL;
 
 export interface RawResponse {
   status: number;
