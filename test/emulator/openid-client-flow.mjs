@@ -58,7 +58,7 @@ const tokens = grant.value;
 const claims = tokens.claims();
 out.claims = { sub: claims.sub, nonce: claims.nonce, iss: claims.iss, aud: claims.aud, preferred_username: claims.preferred_username };
 out.tokenType = tokens.token_type;
-out.expiresIn = tokens.expiresIn();
+out.expiresIn = tokens.expires_in; // the raw field: expiresIn() counts down from receipt and reads 898 when a second ticks over
 
 if (input.scenario === 'full') {
   out.userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
