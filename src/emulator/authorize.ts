@@ -4,7 +4,8 @@ import type { EmulatorContext } from './context';
 import { redirectAllowed } from './defaults';
 import type { PendingRequest } from './grants';
 import { HttpProblem, param, parseParams, readForm, redirectWith, sendHtml, type Params } from './http-io';
-import type { EmulatorClient, EmulatorUser } from './types';
+import { chosenResources } from './resource-choice';
+import type { EmulatorClient, EmulatorResources, EmulatorUser } from './types';
 
 /** Path the consent form posts to. */
 export const DECISION_PATH = '/oauth/v1/authorize/decision';
@@ -60,8 +61,17 @@ function validate(params: Params, client: EmulatorClient, redirectUri: string): 
   };
 }
 
-/** Sends the successful authorization response: a fresh code (or nothing for `response_type=none`) and the state. */
-function approve(ctx: EmulatorContext, res: ServerResponse, request: Omit<PendingRequest, 'expiresAt'>, user: EmulatorUser): void {
+/**
+ * Sends the successful authorization response: a fresh code (or nothing for `response_type=none`) and the state.
+ * The code carries what the user shared; the grant made from it answers the resources endpoint with that.
+ */
+function approve(
+  ctx: EmulatorContext,
+  res: ServerResponse,
+  request: Omit<PendingRequest, 'expiresAt'>,
+  user: EmulatorUser,
+  resources: EmulatorResources,
+): void {
   const code =
     request.responseType === 'code'
       ? ctx.grants.addCode({
@@ -70,6 +80,7 @@ function approve(ctx: EmulatorContext, res: ServerResponse, request: Omit<Pendin
           scope: request.scope,
           nonce: request.nonce,
           sub: user.sub,
+          resources,
           codeChallenge: request.codeChallenge,
           expiresAt: ctx.settings.now() + ctx.settings.codeTtl * 1000,
         })
@@ -120,7 +131,8 @@ export function handleAuthorize(ctx: EmulatorContext, _req: IncomingMessage, res
 
   const user = autoApproveUser(ctx);
   if (user) {
-    approve(ctx, res, request.pending, user);
+    // Approved without a page: everything the user has is shared.
+    approve(ctx, res, request.pending, user, user.resources);
     return;
   }
   if (request.prompt.includes('none')) {
@@ -184,5 +196,5 @@ export async function handleDecision(ctx: EmulatorContext, req: IncomingMessage,
     redirectWith(res, pending.redirectUri, { error: 'access_denied', error_description: 'The user denied the authorization request', state: pending.state });
     return;
   }
-  approve(ctx, res, pending, user);
+  approve(ctx, res, pending, user, chosenResources(user, params));
 }

@@ -1,3 +1,4 @@
+import { asksForResources, resourceOptions } from './resource-choice';
 import type { EmulatorClient, EmulatorUser } from './types';
 
 /** Escapes text for HTML element content and double-quoted attributes. */
@@ -25,6 +26,7 @@ main{max-width:32rem;margin:0 auto;background:#fff;border-radius:8px;padding:1.5
 h1{font-size:1.3rem}code{background:#eef;padding:0 .2rem;border-radius:3px}
 ul{padding-left:1.2rem}fieldset{border:1px solid #ccd;border-radius:6px;margin:1rem 0}
 label{display:block;padding:.3rem 0;cursor:pointer}small{color:#606770}
+.share{margin:.1rem 0 .6rem 1.6rem;padding:.2rem .8rem;font-size:.9rem}.share legend{font-size:.8rem;color:#606770}
 .actions{display:flex;gap:.8rem;justify-content:flex-end}
 button{font-size:1rem;padding:.5rem 1.2rem;border-radius:6px;border:1px solid #99a;background:#fff;cursor:pointer}
 button[value=approve]{background:#0066e0;border-color:#0066e0;color:#fff}
@@ -60,20 +62,36 @@ export interface ConsentPageInput {
   redirectUri: string;
 }
 
+/** The accounts and experiences a user may share, each checked by default, as Roblox's consent page offers them. */
+function sharePicker(user: EmulatorUser, index: number): string {
+  const options = resourceOptions(user);
+  const boxes = options.length
+    ? options
+        .map((o) => `<label><input type="checkbox" name="${escapeHtml(o.name)}" value="on" checked> ${escapeHtml(o.label)}</label>`)
+        .join('\n')
+    : '<small>No accounts or experiences to share.</small>';
+  return `<fieldset class="share" id="share-${index}">\n<legend>Share with the app, when signed in as @${escapeHtml(user.username)}</legend>\n${boxes}\n</fieldset>`;
+}
+
 /**
  * The consent page: the app's name, the scopes it asks for, a radio button per test user and Approve / Deny.
- * Stable selectors: `input[name=user][value=<sub>]`, `button[name=decision][value=approve|deny]`.
+ * When a resource scope is asked for, each user also gets the accounts and experiences to share, all checked.
+ * Stable selectors: `input[name=user][value=<sub>]`, `button[name=decision][value=approve|deny]`, and the
+ * checkboxes `input[name="share:<sub>:universe:<id>"]`, `share:<sub>:creator`, `share:<sub>:group:<id>:universe:<id>`,
+ * `share:<sub>:group:<id>:creator`.
  */
 export function consentPage(input: ConsentPageInput): string {
   const { client, scope, users, requestId, action, redirectUri } = input;
   const scopes = scope
     .map((s) => `<li><code>${escapeHtml(s)}</code>${SCOPE_TEXT[s] ? ` <small>${escapeHtml(SCOPE_TEXT[s] as string)}</small>` : ''}</li>`)
     .join('\n');
+  const picker = asksForResources(scope);
   const choices = users
     .map(
       (u, i) =>
         `<label for="user-${i}"><input type="radio" id="user-${i}" name="user" value="${escapeHtml(u.sub)}"${i === 0 ? ' checked' : ''} required> ` +
-        `<strong>${escapeHtml(u.displayName)}</strong> <small>@${escapeHtml(u.username)} · ID ${escapeHtml(u.sub)}</small></label>`,
+        `<strong>${escapeHtml(u.displayName)}</strong> <small>@${escapeHtml(u.username)} · ID ${escapeHtml(u.sub)}</small></label>` +
+        (picker ? `\n${sharePicker(u, i)}` : ''),
     )
     .join('\n');
   let destination = redirectUri;

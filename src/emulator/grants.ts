@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { EmulatorResources } from './types';
 
 /** An authorization request waiting on the consent page. */
 export interface PendingRequest {
@@ -19,6 +20,8 @@ export interface CodeRecord {
   scope: string[];
   nonce: string | undefined;
   sub: string;
+  /** What the user chose to share on the consent page (all of their resources when approved automatically). */
+  resources: EmulatorResources;
   codeChallenge: string | undefined;
   expiresAt: number;
   /** Set once presented by its client: the code is burned, and the grant made from it (if any) is remembered. */
@@ -32,6 +35,8 @@ export interface Grant {
   clientId: string;
   sub: string;
   scope: string[];
+  /** The resources the user shared, answered by the resources endpoint for the grant's whole life. */
+  resources: EmulatorResources;
   /** The one live refresh token of this grant (rotation leaves exactly one). */
   refreshToken: string | undefined;
 }

@@ -74,7 +74,7 @@ async function authorizationCodeGrant(ctx: EmulatorContext, client: EmulatorClie
   checkPkce(record.codeChallenge, param(params, 'code_verifier'), client);
   if (!ctx.users.has(record.sub)) throw invalidGrant('The user no longer exists');
 
-  const grant = ctx.grants.addGrant({ clientId: client.clientId, sub: record.sub, scope: record.scope });
+  const grant = ctx.grants.addGrant({ clientId: client.clientId, sub: record.sub, scope: record.scope, resources: record.resources });
   record.grantId = grant.id;
   return issueTokens(ctx, grant, record.scope, record.nonce, 'authorization_code');
 }

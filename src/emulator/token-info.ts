@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticateClient } from './client-auth';
 import type { EmulatorContext } from './context';
-import { IDENTITY_SCOPES } from './defaults';
-import type { TokenRecord } from './grants';
+import type { Grant, TokenRecord } from './grants';
 import { HttpProblem, invalidRequest, param, readForm, sendJson, sendRaw } from './http-io';
 import { verifyOwnJwt } from './jws';
-import type { EmulatorUser } from './types';
+import { asksForResources } from './resource-choice';
+import type { EmulatorResources } from './types';
 
 /** One entry of Roblox's `resource_infos`. */
 export interface ResourceInfo {
@@ -21,12 +21,12 @@ function resourcesOf(universes: readonly string[], creator: boolean): ResourceIn
   return r;
 }
 
-/** What a grant of these scopes lets the app reach: nothing for identity scopes alone, else the user's chosen resources. */
-export function resourceInfos(user: EmulatorUser, scope: readonly string[]): ResourceInfo[] {
-  if (!scope.some((s) => !IDENTITY_SCOPES.has(s))) return [];
-  const { universes, creator, groups } = user.resources;
+/** What a grant of these scopes lets the app reach: nothing for identity scopes alone, else the resources the user shared. */
+export function resourceInfos(sub: string, shared: EmulatorResources, scope: readonly string[]): ResourceInfo[] {
+  if (!asksForResources(scope)) return [];
+  const { universes, creator, groups } = shared;
   const infos: ResourceInfo[] = [];
-  if (universes.length > 0 || creator) infos.push({ owner: { id: user.sub, type: 'User' }, resources: resourcesOf(universes, creator) });
+  if (universes.length > 0 || creator) infos.push({ owner: { id: sub, type: 'User' }, resources: resourcesOf(universes, creator) });
   for (const g of groups) infos.push({ owner: { id: g.id, type: 'Group' }, resources: resourcesOf(g.universes, g.creator) });
   return infos;
 }
@@ -76,20 +76,18 @@ export async function handleIntrospect(ctx: EmulatorContext, req: IncomingMessag
 }
 
 /** An access token usable for resources: known, unexpired, of this client, grant not revoked. */
-function liveAccess(ctx: EmulatorContext, clientId: string, token: string): TokenRecord {
-  const r = ctx.grants.getAccess(token);
-  if (!r || r.clientId !== clientId || !ctx.grants.getGrant(r.grantId)) {
-    throw new HttpProblem(401, 'invalid_token', 'The access token is invalid, expired or revoked');
-  }
-  return r;
+function liveAccess(ctx: EmulatorContext, clientId: string, token: string): { record: TokenRecord; grant: Grant } {
+  const record = ctx.grants.getAccess(token);
+  const grant = record && record.clientId === clientId ? ctx.grants.getGrant(record.grantId) : undefined;
+  if (!record || !grant) throw new HttpProblem(401, 'invalid_token', 'The access token is invalid, expired or revoked');
+  return { record, grant };
 }
 
 /** `POST v1/token/resources`: the resources the user granted, in Roblox's `resource_infos` shape. */
 export async function handleResources(ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { clientId, token } = await formWithClient(ctx, req);
-  const record = liveAccess(ctx, clientId, token);
-  const user = ctx.users.get(record.sub);
-  sendJson(res, 200, { resource_infos: user ? resourceInfos(user, record.scope) : [] });
+  const { record, grant } = liveAccess(ctx, clientId, token);
+  sendJson(res, 200, { resource_infos: ctx.users.has(record.sub) ? resourceInfos(record.sub, grant.resources, record.scope) : [] });
 }
 
 /**

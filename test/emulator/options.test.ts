@@ -121,9 +121,10 @@ test('the now option drives every lifetime: codes, access tokens, refresh tokens
 test('expired entries are purged lazily so memory does not grow without bound', () => {
   let clock = 1_000_000;
   const store = new GrantStore(() => clock);
-  const code = store.addCode({ clientId: 'c', redirectUri: 'r', scope: ['openid'], nonce: undefined, sub: 's', codeChallenge: undefined, expiresAt: clock + 60_000 });
+  const resources = { universes: [], creator: false, groups: [] };
+  const code = store.addCode({ clientId: 'c', redirectUri: 'r', scope: ['openid'], nonce: undefined, sub: 's', resources, codeChallenge: undefined, expiresAt: clock + 60_000 });
   store.addPending({ clientId: 'c', redirectUri: 'r', responseType: 'code', scope: [], state: undefined, nonce: undefined, codeChallenge: undefined, expiresAt: clock + 600_000 });
-  const grant = store.addGrant({ clientId: 'c', sub: 's', scope: ['openid'] });
+  const grant = store.addGrant({ clientId: 'c', sub: 's', scope: ['openid'], resources });
   const base = { grantId: grant.id, clientId: 'c', sub: 's', scope: ['openid'], issuedAt: clock };
   store.addAccess('at', { ...base, jti: 'AT.1', expiresAt: clock + 899_000 });
   store.setRefresh(grant, 'rt', { ...base, jti: 'RT.1', expiresAt: clock + 3_600_000 });

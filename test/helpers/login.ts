@@ -9,6 +9,8 @@ export interface ConsentChoice {
   decision: 'approve' | 'deny';
   /** The sub of the user to approve as; default: the first user listed. */
   user?: string;
+  /** Resource checkboxes to clear (e.g. `share:<sub>:creator`); the rest are posted checked, as a browser would. */
+  uncheck?: string[];
 }
 
 /** Options of {@link login}. */
@@ -62,6 +64,10 @@ export async function authorizeAt(authorizeURL: URL, consent?: ConsentChoice): P
     const firstUser = /name="user" value="([^"]+)"/.exec(body)?.[1];
     if (!requestId || !action) throw new Error('authorizeAt: the consent page has no form');
     const form = new URLSearchParams({ request_id: requestId, decision: consent.decision, user: consent.user ?? firstUser ?? '' });
+    // Like a browser: every checked box of the form is posted (the emulator keeps the chosen user's).
+    for (const [, name] of body.matchAll(/<input type="checkbox" name="([^"]+)" value="on" checked>/g)) {
+      if (name && !consent.uncheck?.includes(name)) form.set(name, 'on');
+    }
     const decided = await fetch(new URL(action.replace(/&amp;/g, '&'), authorizeURL), {
       method: 'POST',
       redirect: 'manual',

@@ -71,6 +71,17 @@ describe('authorizedResources() against the emulator', () => {
     expect(res.body.resources).toEqual({ universes: [{ id: '4829112345', owner: group }], creators: [group], owners: [group] });
   });
 
+  it('lists only what the user shared on the consent page', async () => {
+    emu().autoApprove = false;
+    const sub = emu().users[0]!.sub;
+    const agent = request.agent(appWith());
+    const { location } = await login(agent, emu(), { consent: { decision: 'approve', user: sub, uncheck: [`share:${sub}:creator`] } });
+    expect(location).toBe('/');
+    const owner = { type: 'User', id: sub };
+    const res = await agent.get('/resources').expect(200);
+    expect(res.body.resources).toEqual({ universes: [{ id: '3828411582', owner }], creators: [], owners: [owner] });
+  });
+
   it('asks to sign in again when Roblox rejects the access token, clearing the tokens', async () => {
     const app = appWith();
     const agent = await signedIn(app);
