@@ -34,7 +34,9 @@ export interface RefreshTokensOptions extends MiddlewareBaseOptions, SignInRequi
  *   just after a refresh finished (within 60 s) gets the new set instead of sending the dead token again.
  * - No tokens, `invalid_grant` (grant revoked or refresh token already used), or a refreshed ID token that
  *   fails verification (e.g. another user's `sub`): the stored tokens are cleared and the user is asked to
- *   sign in again (401 `ERR_ROBLOX_SIGN_IN_REQUIRED`, `redirectTo`, or `onSignInRequired`).
+ *   sign in again (401 `ERR_ROBLOX_SIGN_IN_REQUIRED`, `redirectTo`, or `onSignInRequired`). Before that the
+ *   store is read once more: when it now holds another refresh token (another process sharing the store
+ *   refreshed first), that set is used instead and nothing is cleared.
  * - Provider outage (timeout, 5xx, network): `next(err)` with the typed error; the tokens are kept.
  *
  * @example
@@ -66,8 +68,8 @@ export function refreshTokens(options: RefreshTokensOptions): RequestHandler {
     });
 
   async function handle(req: Request, res: Response, next: NextFunction): Promise<void> {
-    const loaded = await access.load(req);
-    if (!loaded) return signInRequired(outcome, 'Sign in with Roblox again: no Roblox tokens are stored for this session', req, res, next);
+    let stored = await access.load(req);
+    if (!stored) return signInRequired(outcome, 'Sign in with Roblox again: no Roblox tokens are stored for this session', req, res, next);
 
     const endSignIn = async (cause: unknown) => {
       await access.clear(req);
@@ -75,23 +77,41 @@ export function refreshTokens(options: RefreshTokensOptions): RequestHandler {
       signInRequired(outcome, 'Sign in with Roblox again: Roblox no longer accepts this session\'s tokens', req, res, next, cause);
     };
 
-    const latest = latestTokens(flights, loaded);
-    if ('error' in latest) return endSignIn(latest.error);
-    let tokens = latest.tokens;
-    const now = Date.now();
-    if (tokens.expiresAt - skewMs <= now) {
-      if (tokens.refreshToken) {
-        try {
-          tokens = await redeem(req, tokens, tokens.refreshToken);
-        } catch (err) {
-          if (isAuthFailure(err)) return endSignIn(err);
-          throw err;
-        }
-      } else if (tokens.expiresAt <= now) {
-        return endSignIn(undefined);
+    // A refused refresh token ends the sign-in, unless another process sharing the store refreshed first and
+    // stored the successor after this request read the store: read it once more (and never clear a newer set).
+    let reread = false;
+    const successor = async (refused: TokenSet): Promise<TokenSet | undefined> => {
+      if (reread) return undefined;
+      reread = true;
+      const current = await access.load(req);
+      return current && current.refreshToken !== refused.refreshToken ? current : undefined;
+    };
+
+    const latest = latestTokens(flights, stored);
+    let tokens: TokenSet;
+    if ('error' in latest) {
+      const current = await successor(stored);
+      if (!current) return endSignIn(latest.error);
+      stored = tokens = current;
+    } else {
+      tokens = latest.tokens;
+    }
+    while (tokens.expiresAt - skewMs <= Date.now()) {
+      if (!tokens.refreshToken) {
+        if (tokens.expiresAt <= Date.now()) return endSignIn(undefined);
+        break;
+      }
+      try {
+        tokens = await redeem(req, tokens, tokens.refreshToken);
+        break;
+      } catch (err) {
+        if (!isAuthFailure(err)) throw err;
+        const current = await successor(tokens);
+        if (!current) return endSignIn(err);
+        stored = tokens = current;
       }
     }
-    if (tokens !== loaded) await access.save(req, tokens);
+    if (tokens !== stored) await access.save(req, tokens);
     req.robloxTokens = tokens;
     next();
   }

@@ -1,0 +1,102 @@
+import express, { type Express, type Request } from 'express';
+import request from 'supertest';
+import { refreshTokens, type TokenSet, type TokenStore } from '../../src';
+import { useEmulator } from '../helpers/emulator';
+import { AFTER_EXPIRY, useTimeTravel } from '../helpers/middleware-clock';
+import { emulatorClient, obtainTokens } from '../helpers/middleware-tokens';
+
+// Two processes (cluster workers, containers) keep tokens in one database. Each has its own RobloxClient and
+// so its own single flight: here they are two apps in this test process, sharing one store keyed by user.
+const emu = useEmulator();
+const travel = useTimeTravel();
+
+/** A database-like TokenStore shared by both "processes"; `holdNextRead` delays a read after it has happened. */
+class SharedStore implements TokenStore {
+  readonly rows = new Map<string, TokenSet>();
+  private readonly held: Array<{ read: () => void; release: Promise<void> }> = [];
+
+  /** The next get() not yet held reads the row, resolves `read`, then waits for `release`: a stale read. */
+  holdNextRead(): { read: Promise<void>; release: () => void } {
+    let read!: () => void;
+    let release!: () => void;
+    const readP = new Promise<void>((r) => (read = r));
+    const releaseP = new Promise<void>((r) => (release = r));
+    this.held.push({ read, release: releaseP });
+    return { read: readP, release };
+  }
+
+  async get(req: Request): Promise<TokenSet | undefined> {
+    const row = this.rows.get(req.get('x-user') as string);
+    const held = this.held.shift();
+    if (held) {
+      held.read();
+      await held.release;
+    }
+    return row;
+  }
+
+  set(req: Request, tokens: TokenSet): void {
+    this.rows.set(req.get('x-user') as string, tokens);
+  }
+
+  delete(req: Request): void {
+    this.rows.delete(req.get('x-user') as string);
+  }
+}
+
+/** One "process": its own RobloxClient, refreshTokens() on the shared store. */
+function processWith(store: TokenStore): Express {
+  const client = emulatorClient(emu());
+  const app = express();
+  app.get('/api/tokens', refreshTokens({ client, store }), (req, res) => res.json(req.robloxTokens));
+  return app;
+}
+
+describe('refreshTokens() with a store shared by several processes', () => {
+  it('uses the set another process stored after this one read the store, instead of signing the user out', async () => {
+    const store = new SharedStore();
+    const [a, b] = [processWith(store), processWith(store)];
+    const original = await obtainTokens(emu(), emulatorClient(emu()));
+    store.rows.set('u1', original);
+    travel(AFTER_EXPIRY);
+    emu().resetCounters();
+
+    // Two requests in B read the expired set, then stall; A refreshes and stores the successor meanwhile.
+    const hold = store.holdNextRead();
+    const fromB = request(b).get('/api/tokens').set('x-user', 'u1').then((r) => r);
+    await hold.read;
+    const hold2 = store.holdNextRead();
+    const fromB2 = request(b).get('/api/tokens').set('x-user', 'u1').then((r) => r);
+    await hold2.read;
+    const fromA = await request(a).get('/api/tokens').set('x-user', 'u1').expect(200);
+    expect(fromA.body.refreshToken).not.toBe(original.refreshToken);
+    expect(store.rows.get('u1')).toEqual(fromA.body);
+
+    // B now sends the dead refresh token, is refused, reads the store again and goes on with A's set.
+    hold.release();
+    const resB = await fromB;
+    expect(resB.status).toBe(200);
+    expect(resB.body).toEqual(fromA.body);
+    expect(store.rows.get('u1')).toEqual(fromA.body);
+
+    // B's second request finds the refusal remembered for that refresh token, and also reads the store again.
+    hold2.release();
+    const resB2 = await fromB2;
+    expect(resB2.status).toBe(200);
+    expect(resB2.body).toEqual(fromA.body);
+    expect(store.rows.get('u1')).toEqual(fromA.body);
+    expect(emu().counters.token).toBe(2); // A's refresh, B's refused one; the dead token is not sent twice
+  });
+
+  it('still signs out and clears the row when the grant is really gone', async () => {
+    const store = new SharedStore();
+    const original = await obtainTokens(emu(), emulatorClient(emu()));
+    store.rows.set('u2', original);
+    emu().revokeUser(emu().users[0]!.sub);
+    travel(AFTER_EXPIRY);
+
+    const res = await request(processWith(store)).get('/api/tokens').set('x-user', 'u2').expect(401);
+    expect(res.body).toMatchObject({ error: 'sign_in_required', code: 'ERR_ROBLOX_SIGN_IN_REQUIRED' });
+    expect(store.rows.has('u2')).toBe(false);
+  });
+});
