@@ -68,9 +68,16 @@ class JwksCache {
     this.inflight ??= getJson(this.url, this.timeout)
       .then((jwks) => {
         if (!isObject(jwks) || !Array.isArray(jwks.keys)) throw new RobloxResponseError('The provider JWKS is not a key set', 200);
-        this.local = createLocalJWKSet(jwks as unknown as JSONWebKeySet);
+        let local: JWTVerifyGetKey;
+        try {
+          local = createLocalJWKSet(jwks as unknown as JSONWebKeySet);
+        } catch (cause) {
+          // A provider fault, not a bad token: it must not read as "ID token rejected" (which signs users out).
+          throw new RobloxResponseError('The provider JWKS is malformed', 200, { cause });
+        }
+        this.local = local;
         this.fetchedAt = Date.now();
-        return this.local;
+        return local;
       })
       .finally(() => {
         this.inflight = undefined;
@@ -78,9 +85,25 @@ class JwksCache {
     return this.inflight;
   }
 
+  /**
+   * The keys to try first: the cached set, refetched once it is older than `maxAge`. A refetch for age that
+   * fails keeps the keys we had (tried again after a cooldown): a JWKS outage must not fail tokens signed by
+   * keys we already know, e.g. the refreshed ID token of a refresh token Roblox has just rotated.
+   */
+  private async current(): Promise<JWTVerifyGetKey> {
+    const held = this.local;
+    if (!held) return this.fetch();
+    if (Date.now() - this.fetchedAt < this.maxAge) return held;
+    try {
+      return await this.fetch();
+    } catch {
+      this.fetchedAt = Date.now() - this.maxAge + this.cooldown;
+      return held;
+    }
+  }
+
   readonly getKey: JWTVerifyGetKey = async (header, token) => {
-    const fresh = this.local && Date.now() - this.fetchedAt < this.maxAge;
-    const keys = fresh && this.local ? this.local : await this.fetch();
+    const keys = await this.current();
     try {
       return await keys(header, token);
     } catch (err) {

@@ -179,4 +179,22 @@ describe('refreshTokens() against the emulator', () => {
     expect(t1.refreshToken).not.toBe(t0.refreshToken);
     expect((await agent.get('/test/tokens')).body).toEqual(t1);
   });
+
+  it.each([
+    ['a 503', { status: 503 }],
+    ['a hang beyond the timeout', { hang: true }],
+    ['a malformed key set', { status: 200, body: '{"keys":[1]}' }],
+  ])('keeps the rotated tokens when the JWKS, due for a refetch, fails (%s): the known keys still verify', async (_what, failure) => {
+    const app = appWith({}, { timeout: 300 });
+    const { agent, tokens: t0 } = await signedIn(app);
+    travel(AFTER_EXPIRY); // past the cached JWKS' 10-minute max age too
+    emu().resetCounters();
+    emu().failNext('jwks', failure);
+
+    const t1 = (await agent.get('/api/tokens').expect(200)).body as TokenSet;
+    expect(t1.refreshToken).not.toBe(t0.refreshToken);
+    expect((await agent.get('/test/tokens')).body).toEqual(t1);
+    expect(emu().counters).toMatchObject({ token: 1, jwks: 1 });
+    expect(app.errors).toEqual([]);
+  });
 });

@@ -74,6 +74,18 @@ describe('RobloxStrategy when the provider misbehaves', () => {
     expect((await login(request.agent(app), emu())).location).toBe('/');
   });
 
+  it('errors (not fails) on a JWKS that is not a usable key set: a provider fault, not a bad token', async () => {
+    const app = createTestApp({ emulator: emu() });
+    emu().failNext('jwks', { status: 200, body: '{"keys":[1]}' });
+    await loginExpectingError(app);
+    emu().failNext('jwks', { status: 200, body: '{"keys":"none"}' });
+    await loginExpectingError(app);
+    expect(app.errors).toEqual([
+      expect.objectContaining({ code: 'ERR_ROBLOX_RESPONSE', message: expect.stringContaining('JWKS is malformed') }),
+      expect.objectContaining({ code: 'ERR_ROBLOX_RESPONSE', message: expect.stringContaining('JWKS is not a key set') }),
+    ]);
+  });
+
   it('errors on a userinfo 5xx, reset connection, or a body that is not JSON', async () => {
     const app = createTestApp({ emulator: emu() });
     emu().failNext('userinfo', { status: 502 });
