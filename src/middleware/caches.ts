@@ -64,7 +64,7 @@ export function resourceCacheFor(client: RobloxClient): SingleFlight<RobloxAutho
  */
 export function latestTokens(flights: SingleFlight<TokenSet>, tokens: TokenSet): { tokens: TokenSet } | { error: unknown } {
   // Nothing remembered (the usual case): no hashing on the hot path.
-  if (flights.size === 0) return { tokens };
+  if (flights.isEmpty()) return { tokens };
   let current = tokens;
   for (let hops = 0; hops < 16 && current.refreshToken; hops++) {
     const seen = flights.recall(tokenKey(current.refreshToken));

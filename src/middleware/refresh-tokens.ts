@@ -119,7 +119,7 @@ export function refreshTokens(options: RefreshTokensOptions): RequestHandler {
   return function robloxRefreshTokens(req: Request, res: Response, next: NextFunction): void {
     // Fast path, synchronous: a session-held token that stays fresh beyond the skew and no refresh remembered.
     const held = access.peek(req);
-    if (held && held.expiresAt - skewMs > Date.now() && flights.size === 0) {
+    if (held && held.expiresAt - skewMs > Date.now() && flights.isEmpty()) {
       req.robloxTokens = held;
       return next();
     }

@@ -85,9 +85,22 @@ export class SingleFlight<T> {
     for (const [k, { outcome }] of this.settled) if (outcome.ok && key(outcome.value)) this.settled.delete(k);
   }
 
-  /** How many outcomes are remembered (expired ones included until they are looked up or evicted). */
+  /** How many outcomes are remembered (expired ones included until they are looked up, pruned or evicted). */
   get size(): number {
     return this.settled.size;
+  }
+
+  /**
+   * Whether no unexpired outcome is remembered. Expired outcomes at the oldest end are dropped on the way, so
+   * that one refresh does not keep callers off their fast path forever; O(1) unless something just expired.
+   */
+  isEmpty(): boolean {
+    const now = this.now();
+    for (const [key, entry] of this.settled) {
+      if (entry.until > now) return false;
+      this.settled.delete(key);
+    }
+    return true;
   }
 
   private remember(key: string, outcome: Settled<T>, until: number): void {

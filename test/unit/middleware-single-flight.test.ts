@@ -106,6 +106,21 @@ describe('SingleFlight', () => {
     expect(flights.recall('e')).toEqual({ ok: true, value: 'e' });
   });
 
+  it('is empty again once every remembered outcome has expired, dropping them', async () => {
+    const flights = new SingleFlight<string>({ ttl: 1_000, maxEntries: 10, now: clock });
+    expect(flights.isEmpty()).toBe(true);
+    await flights.run('a', async () => 'x');
+    now += 500;
+    await flights.run('b', async () => 'y');
+    expect(flights.isEmpty()).toBe(false);
+    now += 600; // 'a' expired, 'b' not
+    expect(flights.isEmpty()).toBe(false);
+    expect(flights.size).toBe(1);
+    now += 500;
+    expect(flights.isEmpty()).toBe(true);
+    expect(flights.size).toBe(0);
+  });
+
   it('forgets by key or by value', async () => {
     const flights = new SingleFlight<string>({ ttl: 60_000, maxEntries: 10, now: clock });
     await flights.run('a', async () => 'x');
