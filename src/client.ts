@@ -141,7 +141,7 @@ export class RobloxClient {
   async userinfo(accessToken: string): Promise<RobloxProfile> {
     const { userInfoURL } = this.provider.current ?? (await this.provider.endpoints());
     const body = await getJson(userInfoURL, this.provider.timeout, accessToken);
-    if (!isObject(body) || typeof body.sub !== 'string') {
+    if (!isObject(body) || typeof body.sub !== 'string' || body.sub === '') {
       throw new RobloxResponseError('The userinfo endpoint answered without a sub', 200);
     }
     return parseProfile(body);

@@ -209,8 +209,11 @@ export async function getJson(url: string, timeout: number, bearer?: string): Pr
   return parseJson(res);
 }
 
-/** True for hosts on which plain http is acceptable. */
+/**
+ * True for hosts on which plain http is acceptable: `localhost`, 127.0.0.0/8 and `::1`. Names under
+ * `.localhost` are refused: not every resolver pins them to loopback, so they could reach the network.
+ */
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }

@@ -29,6 +29,9 @@ export interface ProviderConfig extends EndpointOverrides {
   jwksCooldown?: number | undefined;
 }
 
+/** The longest delay Node's timers honour (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 const OVERRIDES: (keyof EndpointOverrides)[] = [
   'authorizationURL', 'tokenURL', 'userInfoURL', 'jwksURL', 'introspectionURL', 'revocationURL', 'resourcesURL',
 ];
@@ -49,9 +52,11 @@ export function validateProviderConfig(owner: string, config: ProviderConfig | u
       throw fail(`issuer option must end with a slash, exactly as the provider states it: "${config.issuer}/" (Roblox's is "${ROBLOX_ISSUER}")`);
     }
   }
-  for (const [name, value, min] of [['timeout', config.timeout, 1], ['clockTolerance', config.clockTolerance, 0], ['jwksCooldown', config.jwksCooldown, 0]] as const) {
-    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < min)) {
-      throw fail(`${name} option must be a number ≥ ${min}`);
+  // A timer longer than 2^31 - 1 ms fires at once in Node: such a timeout would fail every call.
+  const checks = [['timeout', config.timeout, 1, MAX_TIMER_MS], ['clockTolerance', config.clockTolerance, 0, Infinity], ['jwksCooldown', config.jwksCooldown, 0, Infinity]] as const;
+  for (const [name, value, min, max] of checks) {
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)) {
+      throw fail(`${name} option must be a number ≥ ${min}${max === Infinity ? '' : ` and ≤ ${max}`}`);
     }
   }
   for (const key of OVERRIDES) {

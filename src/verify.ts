@@ -105,8 +105,10 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * done)` and 5 adds `params` before `profile`; with `passReqToCallback`, `req` comes first (5 and 6). For an
  * `async function`, `done` is not counted: 3 (4 with `req`) is the profile form, 4 (5) the params form, and
  * the resolved value is the user (`false`/`null`/`undefined` fail the login; a rejection is an error).
- * A plain function with fewer arguments that returns a promise is awaited the same way; a plain function that
- * declares `done` must call it (a promise it returns only counts when it rejects).
+ * A plain function with fewer arguments that returns a promise is awaited the same way, and one that returns
+ * anything else but `undefined` is taken at its word (it may still call `done`, passed last, when it returns
+ * nothing); a plain function that declares `done` must call it (a promise it returns only counts when it
+ * rejects).
  *
  * @example
  * ```ts
@@ -146,6 +148,9 @@ export function invokeVerify(fn: Function, passReq: boolean, input: VerifyInput)
         Promise.resolve(returned).then((user) => {
           if (!callbackForm) settle(fromResult(user));
         }, rejected);
+      } else if (!callbackForm && returned !== undefined) {
+        // A plain function without `done` that returns its decision (a user, or false/null) synchronously.
+        settle(fromResult(returned));
       }
     } catch (error) {
       settle({ kind: 'error', error });

@@ -54,6 +54,8 @@ describe('RobloxClient when the provider misbehaves', () => {
     await expect(client.refresh(tokens.refreshToken!)).rejects.toMatchObject({ code: 'ERR_ROBLOX_RESPONSE', message: expect.stringMatching(/not JSON/) });
     emu.failNext('userinfo', { status: 200, body: 'not json' });
     await expect(client.userinfo(tokens.accessToken)).rejects.toBeInstanceOf(RobloxResponseError);
+    emu.failNext('userinfo', { status: 200, body: '{"sub":""}' });
+    await expect(client.userinfo(tokens.accessToken)).rejects.toMatchObject({ code: 'ERR_ROBLOX_RESPONSE', message: expect.stringMatching(/without a sub/) });
     emu.failNext('introspect', { status: 200, body: '{"nope":true}' });
     await expect(client.introspect(tokens.accessToken)).rejects.toThrow(/without "active"/);
     emu.failNext('resources', { status: 200, body: '[]' });

@@ -84,6 +84,16 @@ describe('invokeVerify', () => {
   it('awaits a plain function that returns a promise without declaring done', async () => {
     expect(await invokeVerify((_a: string, _r: string, _p: unknown) => Promise.resolve(user), false, input)).toEqual({ kind: 'success', user, info: undefined });
   });
+
+  it('takes a plain function without done at its word when it returns synchronously, instead of hanging', async () => {
+    expect(await invokeVerify((_a: string, _r: string, _p: unknown) => user, false, input)).toEqual({ kind: 'success', user, info: undefined });
+    expect(await invokeVerify((_a: string, _r: string, _p: unknown) => false, false, input)).toEqual({ kind: 'fail', info: undefined });
+    // Returning nothing leaves the answer to done, which is passed last (here to a rest parameter).
+    const viaDone = (...args: unknown[]) => {
+      (args.at(-1) as Function)(null, user);
+    };
+    expect(await invokeVerify(viaDone, false, input)).toEqual({ kind: 'success', user, info: undefined });
+  });
 });
 
 describe('RobloxStrategy constructor overloads (type-checked by tsc)', () => {
