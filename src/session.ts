@@ -5,6 +5,8 @@ export interface SessionLike {
   [key: string]: unknown;
   save?: (cb: (err?: unknown) => void) => void;
   destroy?: (cb: (err?: unknown) => void) => void;
+  /** express-session: replaces `req.session` with the copy in the session store. */
+  reload?: (cb: (err?: unknown) => void) => void;
 }
 
 /**

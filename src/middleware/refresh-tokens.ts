@@ -35,8 +35,9 @@ export interface RefreshTokensOptions extends MiddlewareBaseOptions, SignInRequi
  * - No tokens, `invalid_grant` (grant revoked or refresh token already used), or a refreshed ID token that
  *   fails verification (e.g. another user's `sub`): the stored tokens are cleared and the user is asked to
  *   sign in again (401 `ERR_ROBLOX_SIGN_IN_REQUIRED`, `redirectTo`, or `onSignInRequired`). Before that the
- *   store is read once more: when it now holds another refresh token (another process sharing the store
- *   refreshed first), that set is used instead and nothing is cleared.
+ *   store is read once more (an express-session session is reloaded from its store, replacing this request's
+ *   copy): when it now holds another refresh token (another process sharing the store refreshed first), that
+ *   set is used instead and nothing is cleared.
  * - Provider outage (timeout, 5xx, network): `next(err)` with the typed error; the tokens are kept.
  *
  * @example
@@ -83,7 +84,7 @@ export function refreshTokens(options: RefreshTokensOptions): RequestHandler {
     const successor = async (refused: TokenSet): Promise<TokenSet | undefined> => {
       if (reread) return undefined;
       reread = true;
-      const current = await access.load(req);
+      const current = await access.reread(req);
       return current && current.refreshToken !== refused.refreshToken ? current : undefined;
     };
 

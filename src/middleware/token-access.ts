@@ -48,6 +48,20 @@ export class TokenAccess {
     return isTokenSet(value) ? value : null;
   }
 
+  /**
+   * The stored TokenSet as the store holds it now, for a second look after Roblox refused a refresh token:
+   * a session that can reload (express-session) is read again from the session store first, since another
+   * process sharing that store may have saved a newer set after this request loaded the session. A session
+   * that cannot be reloaded (gone from the store) leaves the request's copy as it was.
+   */
+  async reread(req: Request): Promise<TokenSet | undefined> {
+    const session = sessionOf(req);
+    if (this.sessionBacked && typeof session?.reload === 'function') {
+      await new Promise<void>((resolve) => session.reload?.(() => resolve()));
+    }
+    return this.load(req);
+  }
+
   /** Stores a TokenSet (and saves the session). */
   async save(req: Request, tokens: TokenSet): Promise<void> {
     await this.store.set(req, tokens);

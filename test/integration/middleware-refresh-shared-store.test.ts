@@ -1,4 +1,5 @@
 import express, { type Express, type Request } from 'express';
+import session from 'express-session';
 import request from 'supertest';
 import { refreshTokens, type TokenSet, type TokenStore } from '../../src';
 import { useEmulator } from '../helpers/emulator';
@@ -98,5 +99,58 @@ describe('refreshTokens() with a store shared by several processes', () => {
     const res = await request(processWith(store)).get('/api/tokens').set('x-user', 'u2').expect(401);
     expect(res.body).toMatchObject({ error: 'sign_in_required', code: 'ERR_ROBLOX_SIGN_IN_REQUIRED' });
     expect(store.rows.has('u2')).toBe(false);
+  });
+});
+
+describe('refreshTokens() with express-session on a session store shared by several processes', () => {
+  /** One "process": its own RobloxClient and express-session on the shared session store; `gate` stalls a request after its session loaded. */
+  function sessionProcess(store: session.Store, seed: TokenSet, gate?: { reached: () => void; open: Promise<void> }): Express {
+    const client = emulatorClient(emu());
+    const app = express();
+    app.use(session({ secret: 'shared-secret', resave: false, saveUninitialized: false, store }));
+    app.post('/test/seed', (req, res) => {
+      (req.session as unknown as { robloxTokens: TokenSet }).robloxTokens = seed;
+      res.sendStatus(204);
+    });
+    if (gate) {
+      app.use(async (_req, _res, next) => {
+        gate.reached();
+        await gate.open;
+        next();
+      });
+    }
+    app.get('/api/tokens', refreshTokens({ client }), (req, res) => res.json(req.robloxTokens));
+    return app;
+  }
+
+  it('reloads the session before signing out: the set another process saved meanwhile is used, not wiped', async () => {
+    const store = new session.MemoryStore();
+    const original = await obtainTokens(emu(), emulatorClient(emu()));
+    let reached!: () => void;
+    let open!: () => void;
+    const gate = { reached: () => reached(), open: new Promise<void>((r) => (open = r)) };
+    const stalled = new Promise<void>((r) => (reached = r));
+    const a = sessionProcess(store, original);
+    const b = sessionProcess(store, original, gate);
+    const cookie = (await request(a).post('/test/seed').expect(204)).headers['set-cookie'] as unknown as string[];
+    travel(AFTER_EXPIRY);
+    emu().resetCounters();
+
+    // B loads the session (the expired set) and stalls; A refreshes and saves the successor to the store.
+    const fromB = request(b).get('/api/tokens').set('Cookie', cookie).then((r) => r);
+    await stalled;
+    const fromA = await request(a).get('/api/tokens').set('Cookie', cookie).expect(200);
+    expect(fromA.body.refreshToken).not.toBe(original.refreshToken);
+
+    // B sends the dead refresh token, is refused, reloads the session and goes on with A's set.
+    open();
+    const resB = await fromB;
+    expect(resB.status).toBe(200);
+    expect(resB.body).toEqual(fromA.body);
+    expect(emu().counters.token).toBe(2);
+
+    // Nothing was wiped: A still serves the same set from the shared store, without another refresh.
+    expect((await request(a).get('/api/tokens').set('Cookie', cookie).expect(200)).body).toEqual(fromA.body);
+    expect(emu().counters.token).toBe(2);
   });
 });
