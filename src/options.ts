@@ -2,6 +2,7 @@ import { checkSecureURL } from './discovery';
 import { RobloxConfigurationError } from './errors';
 import { validateProviderConfig, type ProviderConfig } from './provider';
 import { SessionTokenStore, type TokenStore } from './tokens';
+import { checkVerifyForm } from './verify';
 
 /**
  * Values of Roblox's `prompt` parameter; several may be combined with spaces (`'login consent'`), except `none`.
@@ -155,6 +156,7 @@ function optionalBoolean(options: Record<string, unknown>, name: string): boolea
 export function resolveStrategyOptions(options: RobloxStrategyOptionsBase & { passReqToCallback?: boolean }, verify: unknown): ResolvedStrategyOptions {
   validateProviderConfig('RobloxStrategy', options);
   if (typeof verify !== 'function') throw configError('requires a verify callback');
+  checkVerifyForm(verify, options.passReqToCallback === true);
   const raw = options as unknown as Record<string, unknown>;
 
   if (typeof options.callbackURL !== 'string' || options.callbackURL === '') throw configError('requires a callbackURL option');

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { RobloxConfigurationError } from './errors';
 import type { RobloxProfile } from './profile';
 
 /**
@@ -89,6 +90,36 @@ export type VerifyOutcome =
   | { kind: 'success'; user: VerifiedUser; info: object | undefined }
   | { kind: 'fail'; info: object | undefined }
   | { kind: 'error'; error: unknown };
+
+const CALLBACK_NAMES = new Set(['done', 'cb', 'callback', 'next', 'verified']);
+
+/**
+ * Refuses an `async` verify function that declares passport's `done` where it will not receive it, such as
+ * `async (accessToken, refreshToken, profile, done)`: its arity reads as the params form, so `profile` would
+ * get the token response and `done` the profile. A diagnostic read from the parameter names: functions whose
+ * names say nothing (minified, destructured) pass unchecked and are called by arity as documented.
+ *
+ * @example
+ * ```ts
+ * checkVerifyForm(async (accessToken, refreshToken, profile, done) => done(null, profile), false); // throws
+ * ```
+ */
+export function checkVerifyForm(fn: Function, passReq: boolean): void {
+  if (!isAsyncFunction(fn)) return;
+  const declared = /^async\s*(?:function\b[^(]*)?\(([^)]*)\)/.exec(Function.prototype.toString.call(fn))?.[1];
+  const names = declared?.split(',').map((p) => p.trim()).filter((p) => p !== '') ?? [];
+  const last = names.at(-1);
+  if (last === undefined || !CALLBACK_NAMES.has(last) || names.length !== fn.length) return;
+  const base = passReq ? 1 : 0;
+  const doneAt = fn.length >= base + 4 ? base + 4 : base + 3;
+  if (names.length - 1 === doneAt) return;
+  const req = passReq ? 'req, ' : '';
+  throw new RobloxConfigurationError(
+    `RobloxStrategy's verify callback is an async function declaring "${last}" where it is not passed: an async verify ` +
+      `is called by arity as (${req}accessToken, refreshToken, profile) or (${req}accessToken, refreshToken, params, profile) ` +
+      `and returns the user. Drop "${last}" and return the user (or false), or use a plain function that calls ${last}.`,
+  );
+}
 
 function isAsyncFunction(fn: Function): boolean {
   return fn.constructor?.name === 'AsyncFunction';

@@ -99,6 +99,20 @@ describe('invokeVerify', () => {
 describe('RobloxStrategy constructor overloads (type-checked by tsc)', () => {
   const options = { clientID: 'c', callbackURL: 'https://app.example/cb' };
 
+  it('refuses an async verify that declares done where it would receive the profile, naming the fix', () => {
+    // The passport habit: TypeScript accepts it (a promise is assignable to void), but done would get the profile.
+    expect(() => new RobloxStrategy(options, async (_accessToken, _refreshToken, profile, done) => done(null, { id: profile.id })))
+      .toThrow(/async function declaring "done" where it is not passed.*Drop "done" and return the user/);
+    expect(() => new RobloxStrategy({ ...options, passReqToCallback: true }, async (_req, _a, _r, profile, cb) => cb(null, { id: profile.id })))
+      .toThrow(/declaring "cb".*\(req, accessToken, refreshToken, profile\)/);
+    // Where done really is passed (last, after params and profile), or when no parameter is named so: accepted.
+    expect(() => new RobloxStrategy(options, async (_a: string, _r: string | undefined, _pa: RobloxTokenParams, p: RobloxProfile, done: VerifyCallback) => {
+      done(null, { id: p.id });
+    })).not.toThrow();
+    expect(() => new RobloxStrategy(options, async (_a: string, _r: string | undefined, _pa: RobloxTokenParams, p: RobloxProfile) => ({ id: p.id })))
+      .not.toThrow();
+  });
+
   it('accepts every verify form with contextually typed parameters', () => {
     type Rt = string | undefined;
     const strategies = [
