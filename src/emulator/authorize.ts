@@ -33,7 +33,8 @@ function validate(params: Params, client: EmulatorClient, redirectUri: string): 
   const scope = scopesOf(param(params, 'scope'));
   if (scope.length === 0) throw new RedirectError('invalid_request', 'scope is required');
   const refused = scope.filter((s) => !client.scopes.includes(s));
-  if (refused.length > 0) throw new RedirectError('invalid_scope', `The app may not request the scope ${refused.map((s) => JSON.stringify(s)).join(', ')}`);
+  // The names are echoed plainly; redirectWith makes the description conform to RFC 6749 §4.1.2.1.
+  if (refused.length > 0) throw new RedirectError('invalid_scope', `The app may not request the scope ${refused.map((s) => `'${s}'`).join(', ')}`);
 
   const method = param(params, 'code_challenge_method');
   const challenge = param(params, 'code_challenge');

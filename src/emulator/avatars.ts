@@ -8,9 +8,9 @@ export function localAvatarPath(sub: string): string {
   return `${AVATAR_PREFIX}${encodeURIComponent(sub)}.svg`;
 }
 
-/** Resolves pictures given as paths (`/avatars/1.svg`) against the emulator's URL. */
+/** Resolves pictures given as paths (`/avatars/1.svg`) against the emulator's URL. The copy is frozen like the user. */
 export function resolvePicture(user: EmulatorUser, url: string): EmulatorUser {
-  return user.picture !== null && user.picture.startsWith('/') ? { ...user, picture: `${url}${user.picture}` } : user;
+  return user.picture !== null && user.picture.startsWith('/') ? Object.freeze({ ...user, picture: `${url}${user.picture}` }) : user;
 }
 
 const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -45,8 +45,20 @@ export const ROBLOX_EMULATOR_SCOPES: readonly string[] = Object.freeze([
   'universe:write',
 ]);
 
-/** The users every emulator has unless `includeDefaultUsers: false`: one with universes, one without a picture, one with a group. */
-export const ROBLOX_EMULATOR_USERS: readonly EmulatorUserOptions[] = Object.freeze([
+/** Freezes a value and every object and array inside it, so that a shared constant cannot be changed. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * The users every emulator has unless `includeDefaultUsers: false`: one with universes, one without a picture, one
+ * with a group. Deeply frozen: shared by every emulator in the process.
+ */
+export const ROBLOX_EMULATOR_USERS: readonly EmulatorUserOptions[] = deepFreeze<EmulatorUserOptions[]>([
   {
     sub: '1516563360',
     username: 'exampleuser',
@@ -86,6 +98,9 @@ export interface EmulatorSettings {
   now: () => number;
 }
 
+/** A URI's text: printable ASCII without spaces (RFC 3986 has no other characters). */
+const URI_TEXT = /^[\x21-\x7e]+$/;
+
 const fail = (what: string): never => {
   throw new RobloxConfigurationError(`createRobloxEmulator: ${what}`);
 };
@@ -102,10 +117,10 @@ function seconds(value: number | undefined, fallback: number, what: string): num
 }
 
 function defaultClients(): EmulatorClient[] {
-  const common = { redirectUris: [], allowLoopbackRedirects: true, scopes: ROBLOX_EMULATOR_SCOPES };
+  const common = { redirectUris: Object.freeze([]), allowLoopbackRedirects: true, scopes: ROBLOX_EMULATOR_SCOPES };
   return [
-    { ...common, clientId: ROBLOX_EMULATOR_CLIENT_ID, clientSecret: ROBLOX_EMULATOR_CLIENT_SECRET, name: 'Roblox Emulator App' },
-    { ...common, clientId: ROBLOX_EMULATOR_PUBLIC_CLIENT_ID, clientSecret: undefined, name: 'Roblox Emulator Public App' },
+    Object.freeze({ ...common, clientId: ROBLOX_EMULATOR_CLIENT_ID, clientSecret: ROBLOX_EMULATOR_CLIENT_SECRET, name: 'Roblox Emulator App' }),
+    Object.freeze({ ...common, clientId: ROBLOX_EMULATOR_PUBLIC_CLIENT_ID, clientSecret: undefined, name: 'Roblox Emulator Public App' }),
   ];
 }
 
@@ -122,19 +137,21 @@ function normalizeClient(c: EmulatorClientOptions, i: number): EmulatorClient {
     } catch {
       parsed = undefined;
     }
-    if (!parsed || parsed.hash !== '' || uri.includes('#')) fail(`${at}.redirectUris has an invalid URL (absolute, without fragment)`);
+    // The registered string is used as is in the Location header: printable ASCII only (RFC 3986), no fragment.
+    if (!parsed || !URI_TEXT.test(uri) || uri.includes('#')) fail(`${at}.redirectUris has an invalid URL (absolute, printable ASCII, without fragment)`);
   }
   if (c.scopes !== undefined && (!Array.isArray(c.scopes) || c.scopes.some((s) => typeof s !== 'string' || s === '' || /\s/.test(s)))) {
     fail(`${at}.scopes must be an array of scope names`);
   }
-  return {
+  // Frozen, arrays included: the running emulator's registry cannot be changed through emu.clients.
+  return Object.freeze({
     clientId,
     clientSecret: c.clientSecret,
-    redirectUris: [...c.redirectUris],
+    redirectUris: Object.freeze([...c.redirectUris]),
     allowLoopbackRedirects: c.allowLoopbackRedirects === true,
-    scopes: c.scopes ? [...new Set(c.scopes)] : ROBLOX_EMULATOR_SCOPES,
+    scopes: c.scopes ? Object.freeze([...new Set(c.scopes)]) : ROBLOX_EMULATOR_SCOPES,
     name: c.name === undefined ? clientId : nonEmptyString(c.name, `${at}.name`),
-  };
+  });
 }
 
 function ids(value: unknown, what: string): string[] {
@@ -143,10 +160,11 @@ function ids(value: unknown, what: string): string[] {
   return [...(value as string[])];
 }
 
+/** Validates and copies a user's resources, frozen all the way down. */
 function normalizeResources(r: EmulatorUserOptions['resources'], at: string): EmulatorResources {
-  if (r === undefined) return { universes: [], creator: false, groups: [] };
+  if (r === undefined) return deepFreeze({ universes: [], creator: false, groups: [] });
   if (r.groups !== undefined && !Array.isArray(r.groups)) fail(`${at}.groups must be an array`);
-  return {
+  return deepFreeze({
     universes: ids(r.universes, `${at}.universes`),
     creator: r.creator === true,
     groups: (r.groups ?? []).map((g, j) => ({
@@ -154,17 +172,17 @@ function normalizeResources(r: EmulatorUserOptions['resources'], at: string): Em
       universes: ids(g.universes, `${at}.groups[${j}].universes`),
       creator: g.creator !== false,
     })),
-  };
+  });
 }
 
-/** Validates and fills in one user. */
+/** Validates and fills in one user. The result is frozen, its resources too. */
 export function normalizeUser(u: EmulatorUserOptions, at: string): EmulatorUser {
   if (typeof u !== 'object' || u === null) fail(`${at} must be an object`);
   const sub = nonEmptyString(u.sub, `${at}.sub`);
   const createdAt = u.createdAt instanceof Date ? Math.floor(u.createdAt.getTime() / 1000) : u.createdAt;
   if (typeof createdAt !== 'number' || !Number.isFinite(createdAt)) fail(`${at}.createdAt must be a Date or Unix seconds`);
   if (u.picture !== undefined && u.picture !== null) nonEmptyString(u.picture, `${at}.picture`);
-  return {
+  return Object.freeze({
     sub,
     username: nonEmptyString(u.username, `${at}.username`),
     displayName: nonEmptyString(u.displayName, `${at}.displayName`),
@@ -172,7 +190,7 @@ export function normalizeUser(u: EmulatorUserOptions, at: string): EmulatorUser 
     picture: u.picture === undefined ? localAvatarPath(sub) : u.picture,
     profileUrl: u.profileUrl === undefined ? `https://www.roblox.com/users/${encodeURIComponent(sub)}/profile` : nonEmptyString(u.profileUrl, `${at}.profileUrl`),
     resources: normalizeResources(u.resources, `${at}.resources`),
-  };
+  });
 }
 
 /** Checks an autoApprove value against the users. */
@@ -227,17 +245,22 @@ export function normalizeOptions(options: RobloxEmulatorOptions): EmulatorSettin
   };
 }
 
+/**
+ * The loopback hosts, spelled literally in the raw text: `http(s)://127.0.0.1`, `localhost` or `[::1]`, an
+ * optional port, then `/`, `?` or the end. Other spellings the WHATWG parser maps to loopback (`127.1`,
+ * `0x7f.0.0.1`, `LOCALHOST`, `127.0.0.1\@evil.com`) are refused: other parsers read them differently.
+ */
+const LOOPBACK = /^https?:\/\/(?:127\.0\.0\.1|localhost|\[::1\])(?::\d{1,5})?(?:[/?]|$)/;
+
 /** True for redirect URIs on a loopback host, which default clients accept on any port and path. */
 export function isLoopbackRedirect(uri: string): boolean {
-  let url: URL;
+  if (!LOOPBACK.test(uri) || !URI_TEXT.test(uri) || uri.includes('#')) return false;
   try {
-    url = new URL(uri);
+    new URL(uri);
   } catch {
     return false;
   }
-  if (uri.includes('#') || url.username !== '' || url.password !== '') return false;
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
-  return url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
+  return true;
 }
 
 /** Whether a client may use a redirect URI: exact registration, or loopback when allowed. */

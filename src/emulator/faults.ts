@@ -11,6 +11,9 @@ export const ENDPOINTS: readonly EmulatorEndpoint[] = [
 
 type Target = EmulatorEndpoint | '*';
 
+/** The longest delay setTimeout honours (2^31 - 1 ms); longer ones fire after 1 ms. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 function checkTarget(target: unknown, what: string): Target {
   if (target === '*' || ENDPOINTS.includes(target as EmulatorEndpoint)) return target as Target;
   throw new RobloxConfigurationError(`${what}: unknown endpoint ${JSON.stringify(target)} (one of ${ENDPOINTS.join(', ')} or *)`);
@@ -37,6 +40,8 @@ export class Faults {
   setLatency(target: unknown, ms: unknown): void {
     const t = checkTarget(target, 'setLatency');
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new RobloxConfigurationError('setLatency: ms must be a number >= 0');
+    // Node's timers clamp longer delays to 1 ms, which would silently mean no latency at all.
+    if (ms > MAX_TIMER_MS) throw new RobloxConfigurationError(`setLatency: ms must be at most ${MAX_TIMER_MS} (the longest delay Node timers support)`);
     if (ms === 0) this.latency.delete(t);
     else this.latency.set(t, ms);
   }

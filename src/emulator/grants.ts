@@ -39,6 +39,11 @@ export interface Grant {
   resources: EmulatorResources;
   /** The one live refresh token of this grant (rotation leaves exactly one). */
   refreshToken: string | undefined;
+  /**
+   * Internal: when the last token issued from this grant expires (ms). The grant is kept until then, so that a
+   * refresh token expiring (which is not a revocation) leaves the grant's unexpired access tokens working.
+   */
+  until: number;
 }
 
 /** An issued access or refresh token. */
@@ -115,8 +120,9 @@ export class GrantStore {
     return c;
   }
 
-  addGrant(grant: Omit<Grant, 'id' | 'refreshToken'>): Grant {
-    const g: Grant = { ...grant, id: randomBytes(16).toString('hex'), refreshToken: undefined };
+  addGrant(grant: Omit<Grant, 'id' | 'refreshToken' | 'until'>): Grant {
+    this.maybePurge();
+    const g: Grant = { ...grant, id: randomBytes(16).toString('hex'), refreshToken: undefined, until: this.now() };
     this.grants.set(g.id, g);
     return g;
   }
@@ -143,6 +149,8 @@ export class GrantStore {
   }
 
   addAccess(token: string, record: TokenRecord): void {
+    // The grant's lifetime is extended before purging, so that a grant just made is never purged before its first token.
+    this.extend(record);
     this.maybePurge();
     this.access.set(token, record);
   }
@@ -159,6 +167,7 @@ export class GrantStore {
 
   /** Records a grant's new refresh token, replacing (killing) the previous one. */
   setRefresh(grant: Grant, token: string, record: TokenRecord): void {
+    this.extend(record);
     this.maybePurge();
     if (grant.refreshToken !== undefined) this.refresh.delete(grant.refreshToken);
     grant.refreshToken = token;
@@ -192,19 +201,23 @@ export class GrantStore {
     return { pending: this.pending.size, codes: this.codes.size, grants: this.grants.size, access: this.access.size, refresh: this.refresh.size };
   }
 
-  /** Drops everything expired now. */
+  /**
+   * Drops everything expired now. A grant goes once every token issued from it has expired (its refresh token
+   * expiring alone is not a revocation: its access tokens keep working until they expire).
+   */
   purge(): void {
     const now = this.now();
     this.lastPurge = now;
-    for (const map of [this.pending, this.codes, this.access, this.spent] as Array<Map<string, { expiresAt: number }>>) {
+    for (const map of [this.pending, this.codes, this.access, this.refresh, this.spent] as Array<Map<string, { expiresAt: number }>>) {
       for (const [k, v] of map) if (v.expiresAt <= now) map.delete(k);
     }
-    for (const [k, v] of this.refresh) {
-      if (v.expiresAt > now) continue;
-      this.refresh.delete(k);
-      const g = this.grants.get(v.grantId);
-      if (g && g.refreshToken === k) this.grants.delete(g.id);
-    }
+    for (const [id, g] of this.grants) if (g.until <= now) this.grants.delete(id);
+  }
+
+  /** Keeps a token's grant at least as long as the token. */
+  private extend(record: TokenRecord): void {
+    const g = this.grants.get(record.grantId);
+    if (g && record.expiresAt > g.until) g.until = record.expiresAt;
   }
 
   private maybePurge(): void {

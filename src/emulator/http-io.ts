@@ -6,15 +6,28 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /** Parsed form or query parameters. Every name appears at most once. */
 export type Params = ReadonlyMap<string, string>;
 
+/**
+ * Makes text fit for `error_description`, which RFC 6749 (§4.1.2.1, §5.2) and RFC 6750 (§3) restrict to
+ * %x20-21 / %x23-5B / %x5D-7E: `"` becomes `'`, `\` becomes `/`, any other character outside that set `?`.
+ */
+export function descriptionText(text: string): string {
+  return text.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/gu, (c) => (c === '"' ? "'" : c === '\\' ? '/' : '?'));
+}
+
 /** A request the emulator refuses, answered as an OAuth error `{ error, error_description }`. */
 export class HttpProblem extends Error {
+  /** The error_description, made to conform (see {@link descriptionText}). */
+  readonly description: string;
+
   constructor(
     readonly status: number,
     readonly error: string,
-    readonly description: string,
+    description: string,
     readonly headers: OutgoingHttpHeaders = {},
   ) {
-    super(description);
+    const text = descriptionText(description);
+    super(text);
+    this.description = text;
   }
 }
 
@@ -53,12 +66,22 @@ export function sendHtml(res: ServerResponse, status: number, html: string): voi
   });
 }
 
-/** Redirects to a URI with parameters added to its query (used for authorization responses). */
+/**
+ * Redirects to a URI with parameters added to its query (used for authorization responses). The URI is the
+ * registered (already validated) string exactly, never a normalized rewrite of it: the parameters are appended
+ * after `?` (or `&` when it has a query). Redirect URIs never have a fragment (registration and the loopback
+ * check refuse `#`). An `error_description` is made to conform (see {@link descriptionText}).
+ */
 export function redirectWith(res: ServerResponse, uri: string, params: Record<string, string | undefined>): void {
-  const url = new URL(uri);
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
+  if (uri.includes('#')) throw new Error('redirect URIs have no fragment');
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined) query.append(k, k === 'error_description' ? descriptionText(v) : v);
+  }
+  const added = query.toString();
+  const sep = added === '' ? '' : !uri.includes('?') ? '?' : uri.endsWith('?') || uri.endsWith('&') ? '' : '&';
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(302, { location: url.toString(), 'content-length': 0, ...NO_STORE, 'referrer-policy': 'no-referrer' });
+  res.writeHead(302, { location: `${uri}${sep}${added}`, 'content-length': 0, ...NO_STORE, 'referrer-policy': 'no-referrer' });
   res.end();
 }
 

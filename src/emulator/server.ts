@@ -13,23 +13,26 @@ type Handler = (ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse,
 
 interface Route {
   endpoint: EmulatorEndpoint;
-  method: 'GET' | 'POST';
+  /** The methods served. HEAD only on read-only routes: a HEAD must never run authorize (which can mint a code). */
+  methods: ReadonlyArray<'GET' | 'HEAD' | 'POST'>;
   handler: Handler;
 }
+
+const READ_ONLY = ['GET', 'HEAD'] as const;
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** Every path the emulator serves, matched exactly (no decoding, no trailing-slash variants). */
 const ROUTES = new Map<string, Route>([
-  ['/oauth/.well-known/openid-configuration', { endpoint: 'discovery', method: 'GET', handler: (ctx, _q, res) => sendRaw(res, 200, ctx.discoveryBody, JSON_TYPE) }],
-  ['/oauth/v1/certs', { endpoint: 'jwks', method: 'GET', handler: (ctx, _q, res) => sendRaw(res, 200, ctx.keys.jwksBody(), JSON_TYPE) }],
-  ['/oauth/v1/authorize', { endpoint: 'authorize', method: 'GET', handler: handleAuthorize }],
-  [DECISION_PATH, { endpoint: 'decision', method: 'POST', handler: handleDecision }],
-  ['/oauth/v1/token', { endpoint: 'token', method: 'POST', handler: handleToken }],
-  ['/oauth/v1/token/introspect', { endpoint: 'introspect', method: 'POST', handler: handleIntrospect }],
-  ['/oauth/v1/token/resources', { endpoint: 'resources', method: 'POST', handler: handleResources }],
-  ['/oauth/v1/token/revoke', { endpoint: 'revoke', method: 'POST', handler: handleRevoke }],
-  ['/oauth/v1/userinfo', { endpoint: 'userinfo', method: 'GET', handler: handleUserinfo }],
+  ['/oauth/.well-known/openid-configuration', { endpoint: 'discovery', methods: READ_ONLY, handler: (ctx, _q, res) => sendRaw(res, 200, ctx.discoveryBody, JSON_TYPE) }],
+  ['/oauth/v1/certs', { endpoint: 'jwks', methods: READ_ONLY, handler: (ctx, _q, res) => sendRaw(res, 200, ctx.keys.jwksBody(), JSON_TYPE) }],
+  ['/oauth/v1/authorize', { endpoint: 'authorize', methods: ['GET'], handler: handleAuthorize }],
+  [DECISION_PATH, { endpoint: 'decision', methods: ['POST'], handler: handleDecision }],
+  ['/oauth/v1/token', { endpoint: 'token', methods: ['POST'], handler: handleToken }],
+  ['/oauth/v1/token/introspect', { endpoint: 'introspect', methods: ['POST'], handler: handleIntrospect }],
+  ['/oauth/v1/token/resources', { endpoint: 'resources', methods: ['POST'], handler: handleResources }],
+  ['/oauth/v1/token/revoke', { endpoint: 'revoke', methods: ['POST'], handler: handleRevoke }],
+  ['/oauth/v1/userinfo', { endpoint: 'userinfo', methods: ['GET'], handler: handleUserinfo }],
 ]);
 
 async function dispatch(ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -44,9 +47,9 @@ async function dispatch(ctx: EmulatorContext, req: IncomingMessage, res: ServerR
   const delay = ctx.faults.delay(route.endpoint);
   if (delay) await delay;
   if (ctx.faults.inject(route.endpoint, req, res)) return;
-  const method = req.method === 'HEAD' && route.method === 'GET' ? 'GET' : req.method;
-  if (method !== route.method) {
-    throw new HttpProblem(405, 'invalid_request', `Use ${route.method}`, { allow: route.method === 'GET' ? 'GET, HEAD' : 'POST' });
+  if (!(route.methods as readonly string[]).includes(req.method ?? '')) {
+    const allow = route.methods.join(', ');
+    throw new HttpProblem(405, 'invalid_request', `Use ${allow.replace(', ', ' or ')}`, { allow });
   }
   await route.handler(ctx, req, res, query);
 }

@@ -28,9 +28,12 @@ export interface EmulatorClientOptions {
   clientId: string;
   /** Omit for a public client: it authenticates with `client_id` alone and must use PKCE. */
   clientSecret?: string;
-  /** Exact redirect URIs (compared by string equality, as Roblox does). */
+  /** Exact redirect URIs (compared by string equality, as Roblox does, and redirected to exactly as given). */
   redirectUris: string[];
-  /** Also accept any loopback redirect URI (`http://127.0.0.1:*`, `http://localhost:*`, `http://[::1]:*`). Default false. */
+  /**
+   * Also accept any loopback redirect URI (`http://127.0.0.1:*`, `http://localhost:*`, `http://[::1]:*`, or
+   * https), the host spelled literally as shown. Default false.
+   */
   allowLoopbackRedirects?: boolean;
   /** Scopes the app may request. Default: {@link ROBLOX_EMULATOR_SCOPES}. */
   scopes?: string[];
@@ -178,16 +181,16 @@ export interface RobloxEmulator {
   readonly port: number;
   readonly host: string;
   readonly endpoints: EmulatorEndpointURLs;
-  /** Every client, the default ones included. */
+  /** Every client, the default ones included (frozen: changing them cannot change the running emulator). */
   readonly clients: readonly EmulatorClient[];
-  /** Every user, in order (the first is the one `autoApprove: true` picks). */
+  /** Every user, in order (the first is the one `autoApprove: true` picks); frozen, like the clients. */
   readonly users: readonly EmulatorUser[];
   /** How authorization requests are answered; may be changed at any time. */
   autoApprove: AutoApprove;
   /** A snapshot of calls per endpoint since start or the last {@link resetCounters}. */
   readonly counters: Readonly<Record<EmulatorEndpoint, number>>;
   resetCounters(): void;
-  /** Delays every answer of an endpoint (`'*'`: all endpoints without their own setting) by `ms`; 0 removes it. */
+  /** Delays every answer of an endpoint (`'*'`: all endpoints without their own setting) by `ms` (at most 2147483647); 0 removes it. */
   setLatency(endpoint: EmulatorEndpoint | '*', ms: number): void;
   /** Makes the next request(s) to an endpoint (`'*'`: any endpoint) fail as described. Queued in order. */
   failNext(endpoint: EmulatorEndpoint | '*', failure?: EmulatorFailure): void;

@@ -1,12 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorContext } from './context';
-import { HttpProblem, sendJson, sendRaw } from './http-io';
+import { descriptionText, HttpProblem, sendJson, sendRaw } from './http-io';
 import type { UserinfoContext, UserinfoTweak } from './tweak-types';
 import type { EmulatorUser } from './types';
 
 function bearerProblem(status: number, error: string, description: string, withError = true): HttpProblem {
-  const challenge = withError ? `Bearer realm="roblox-emulator", error="${error}", error_description="${description}"` : 'Bearer realm="roblox-emulator"';
-  return new HttpProblem(status, error, description, { 'www-authenticate': challenge });
+  // A conforming description has no `"` or `\`, so it is safe inside the quoted challenge too.
+  const text = descriptionText(description);
+  const challenge = withError ? `Bearer realm="roblox-emulator", error="${error}", error_description="${text}"` : 'Bearer realm="roblox-emulator"';
+  return new HttpProblem(status, error, text, { 'www-authenticate': challenge });
 }
 
 /** The userinfo claims: `sub` always; the profile claims with the `profile` scope. */

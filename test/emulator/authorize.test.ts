@@ -1,7 +1,9 @@
 import { createRobloxEmulator, type RobloxEmulator } from '../../src/emulator';
-import { authorize, CLIENT_ID, locationParams, pkce, post, PUBLIC_CLIENT_ID, raw, REDIRECT_URI, tokenRequest } from './helpers';
+import { authorize, CLIENT_ID, clientPost, locationParams, pkce, post, PUBLIC_CLIENT_ID, raw, REDIRECT_URI, tokenRequest, userinfo } from './helpers';
 
 const APP_REDIRECT = 'https://app.example/callback';
+/** Registered redirect URIs that URL normalization would rewrite. */
+const EXACT_REDIRECTS = ['https://App.Example/a/../cb?flag', 'https://app.example:443/cb', 'https://app.example/cb?a=%7e&b=c+d', 'https://app.example/q?'];
 let emu: RobloxEmulator;
 
 beforeAll(async () => {
@@ -9,6 +11,7 @@ beforeAll(async () => {
     clients: [
       { clientId: 'evil-app', clientSecret: 'x', name: '<script>alert("app")</script>', redirectUris: [APP_REDIRECT], scopes: ['openid', 'profile', 'x<y>"z'] },
       { clientId: 'registered', clientSecret: 'reg-secret', redirectUris: [APP_REDIRECT] },
+      { clientId: 'exact', clientSecret: 'exact-secret', redirectUris: EXACT_REDIRECTS },
     ],
     users: [{ sub: '424242', username: 'hacker<b>', displayName: 'Bob "<img src=x onerror=alert(1)>"', createdAt: new Date('2021-01-02T00:00:00Z') }],
   });
@@ -191,4 +194,80 @@ test('a public client with S256 PKCE gets a code; response_type=none returns onl
   expect(q.get('code')).toBeTruthy();
   const none = locationParams(await authorize(emu, base({ response_type: 'none' })));
   expect([...none.keys()]).toEqual(['state']);
+});
+
+test.each(EXACT_REDIRECTS)('the redirect goes to the registered URI %s exactly, with the parameters appended', async (uri) => {
+  emu.autoApprove = true;
+  for (const extra of [{}, { scope: 'openid not-allowed' }]) {
+    const res = await authorize(emu, base({ client_id: 'exact', redirect_uri: uri, ...extra }));
+    expect(res.status).toBe(302);
+    const location = res.headers.location as string;
+    const sep = uri.endsWith('?') ? '' : uri.includes('?') ? '&' : '?';
+    expect(location.startsWith(`${uri}${sep}`)).toBe(true);
+    const added = new URLSearchParams(location.slice(uri.length + sep.length));
+    expect(added.get('state')).toBe('state-123');
+    expect(added.get(Object.keys(extra).length ? 'error' : 'code')).toBeTruthy();
+  }
+});
+
+test.each([
+  'http://127.1/cb',
+  'http://0x7f.0.0.1/cb',
+  'http://2130706433/cb',
+  'http://127.0.0.1\\@evil.com/',
+  'http://127.0.0.1:3000\\@evil.com/cb',
+  'http://127.0.0.1:3000@evil.com/cb',
+  'http://LOCALHOST/cb',
+  'http://localhost./cb',
+  'http://[0:0:0:0:0:0:0:1]/cb',
+  'http://127.0.0.1:/cb',
+  'http://127.0.0.1.evil.com/cb',
+  'http://localhost:3000/cb#frag',
+  'http://localhost:3000/c b',
+  'ftp://127.0.0.1/cb',
+])('the loopback redirect %s, not spelled literally, is refused with the error page', async (uri) => {
+  emu.autoApprove = true;
+  const res = await authorize(emu, base({ redirect_uri: uri }));
+  expect(res.status).toBe(400);
+  expect(res.headers.location).toBeUndefined();
+});
+
+test.each([
+  'http://127.0.0.1:3000/auth/roblox/callback',
+  'http://localhost:3000/cb',
+  'https://localhost:8443/cb',
+  'http://[::1]/cb',
+  'http://127.0.0.1',
+  'http://localhost?x=1',
+])('the literal loopback redirect %s is accepted and used as is', async (uri) => {
+  emu.autoApprove = true;
+  const res = await authorize(emu, base({ redirect_uri: uri }));
+  expect(res.status).toBe(302);
+  expect(res.headers.location?.startsWith(`${uri}${uri.includes('?') ? '&' : '?'}code=`)).toBe(true);
+});
+
+/** RFC 6749 §4.1.2.1 / §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E. */
+const DESCRIPTION = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;
+
+test('error_description never echoes quotes, backslashes, control or non-ASCII characters', async () => {
+  const q = locationParams(await authorize(emu, base({ scope: 'openid "quoted" back\\slash caf\u00e9 \u{1F600} a\u0001b x<y>' })));
+  expect(q.get('error')).toBe('invalid_scope');
+  const description = q.get('error_description') as string;
+  expect(description).toBeTruthy();
+  expect(description).toMatch(DESCRIPTION);
+  expect(description).toContain('x<y>');
+
+  // The JSON errors of the other endpoints and the Bearer challenge conform too.
+  const t = await tokenRequest(emu, { grant_type: 'authorization_code', code: 'caf\u00e9"\\' });
+  const bodies = [
+    t,
+    await tokenRequest(emu, { grant_type: '"\u00e9' }),
+    await post(emu, '/oauth/v1/token', { grant_type: 'refresh_token' }),
+    await clientPost(emu, '/oauth/v1/token/resources', '"\u00e9\\'),
+    await userinfo(emu, 'not-a-token'),
+  ];
+  for (const res of bodies) {
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.json().error_description).toMatch(DESCRIPTION);
+  }
 });

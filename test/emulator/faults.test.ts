@@ -1,4 +1,5 @@
 import { createRobloxEmulator, type RobloxEmulator } from '../../src/emulator';
+import { RobloxConfigurationError } from '../../src/errors';
 import { flow, raw, tokenRequest, userinfo } from './helpers';
 
 let emu: RobloxEmulator;
@@ -93,6 +94,15 @@ test('bad arguments to the controls are refused', () => {
   expect(() => emu.setLatency('token', -1)).toThrow();
   expect(() => emu.failNext('token', { times: 0 })).toThrow();
   expect(() => emu.failNext('token', { status: 99 })).toThrow();
+});
+
+test('setLatency refuses delays Node timers cannot wait (above 2147483647 ms), naming the limit', () => {
+  for (const ms of [2 ** 31, 1e12, Number.MAX_SAFE_INTEGER]) {
+    expect(() => emu.setLatency('token', ms)).toThrow(RobloxConfigurationError);
+    expect(() => emu.setLatency('*', ms)).toThrow(/2147483647/);
+  }
+  expect(() => emu.setLatency('token', 2147483647)).not.toThrow();
+  emu.setLatency('token', 0);
 });
 
 test('nextUserinfo changes the next userinfo body only: patch, function, raw string', async () => {

@@ -4,10 +4,11 @@ import {
   ROBLOX_EMULATOR_CLIENT_ID,
   ROBLOX_EMULATOR_CLIENT_SECRET,
   ROBLOX_EMULATOR_PUBLIC_CLIENT_ID,
+  ROBLOX_EMULATOR_USERS,
   type RobloxEmulatorOptions,
 } from '../../src/emulator';
 import { GrantStore } from '../../src/emulator/grants';
-import { clientPost, flow, getCode, REDIRECT_URI, tokenRequest, userinfo } from './helpers';
+import { authorize, clientPost, flow, getCode, REDIRECT_URI, tokenRequest, userinfo } from './helpers';
 
 test('defaults: two loopback clients, three Roblox-shaped users, Roblox lifetimes', async () => {
   const emu = await createRobloxEmulator();
@@ -132,6 +133,99 @@ test('expired entries are purged lazily so memory does not grow without bound', 
   expect(store.getCode(code)).toBeDefined();
 
   clock += 3_600_001;
-  store.addAccess('later', { ...base, jti: 'AT.2', issuedAt: clock, expiresAt: clock + 899_000 });
-  expect(store.size).toEqual({ pending: 0, codes: 0, grants: 0, access: 1, refresh: 0 });
+  // A later write (a new grant and its token) purges; the expired grant and everything of it are gone.
+  const later = store.addGrant({ clientId: 'c', sub: 's', scope: ['openid'], resources });
+  store.addAccess('later', { ...base, grantId: later.id, jti: 'AT.2', issuedAt: clock, expiresAt: clock + 899_000 });
+  expect(store.size).toEqual({ pending: 0, codes: 0, grants: 1, access: 1, refresh: 0 });
+  expect(store.getGrant(grant.id)).toBeUndefined();
+});
+
+test('a refresh token expiring is not a revocation: the grant\'s unexpired access tokens keep working after a purge', async () => {
+  let clock = Date.now();
+  const emu = await createRobloxEmulator({ autoApprove: true, now: () => clock, refreshTokenTtl: 60, accessTokenTtl: 600 });
+  try {
+    const t = await flow(emu, { scope: 'openid profile universe-messaging-service:publish' });
+    clock += 61_000;
+    // The refresh token has expired; a write more than 5 s after the last purge purges expired entries...
+    await flow(emu);
+    // ...and the access token, good for 10 minutes, still works everywhere.
+    expect((await userinfo(emu, t.access_token)).status).toBe(200);
+    const resources = await clientPost(emu, '/oauth/v1/token/resources', t.access_token);
+    expect(resources.status).toBe(200);
+    expect(resources.json().resource_infos).toHaveLength(1);
+    expect((await clientPost(emu, '/oauth/v1/token/introspect', t.access_token)).json().active).toBe(true);
+    expect((await tokenRequest(emu, { grant_type: 'refresh_token', refresh_token: t.refresh_token })).json().error).toBe('invalid_grant');
+
+    clock += 540_000;
+    expect((await userinfo(emu, t.access_token)).status).toBe(401);
+  } finally {
+    await emu.close();
+  }
+});
+
+test('a grant is purged only once the last token issued from it has expired', () => {
+  let clock = 1_000_000;
+  const store = new GrantStore(() => clock);
+  const resources = { universes: [], creator: false, groups: [] };
+  const grant = store.addGrant({ clientId: 'c', sub: 's', scope: ['openid'], resources });
+  const base = { grantId: grant.id, clientId: 'c', sub: 's', scope: ['openid'], issuedAt: clock };
+  store.addAccess('at', { ...base, jti: 'AT.1', expiresAt: clock + 899_000 });
+  store.setRefresh(grant, 'rt', { ...base, jti: 'RT.1', expiresAt: clock + 60_000 });
+
+  clock += 60_001;
+  store.purge();
+  expect(store.size).toMatchObject({ grants: 1, access: 1, refresh: 0 });
+  expect(store.getGrant(grant.id)).toBeDefined();
+
+  clock += 839_000;
+  store.purge();
+  expect(store.size).toMatchObject({ grants: 0, access: 0, refresh: 0 });
+});
+
+test('the default users are deeply frozen: mutating them cannot leak into later emulators', async () => {
+  const [first] = ROBLOX_EMULATOR_USERS as unknown as Array<{ displayName: string; resources: { universes: string[] } }>;
+  expect(() => first!.resources.universes.push('666')).toThrow(TypeError);
+  expect(() => {
+    first!.displayName = 'Hacked';
+  }).toThrow(TypeError);
+  const emu = await createRobloxEmulator({ autoApprove: true });
+  try {
+    const t = await flow(emu, { scope: 'openid profile universe-messaging-service:publish' });
+    expect((await userinfo(emu, t.access_token)).json().name).toBe('Example User');
+    const infos = (await clientPost(emu, '/oauth/v1/token/resources', t.access_token)).json().resource_infos;
+    expect(infos[0].resources.universe.ids).toEqual(['3828411582']);
+  } finally {
+    await emu.close();
+  }
+});
+
+test('emu.clients and emu.users are frozen: they cannot change the running emulator', async () => {
+  const emu = await createRobloxEmulator({
+    autoApprove: true,
+    clients: [{ clientId: 'app', clientSecret: 's', redirectUris: ['https://app.example/cb'] }],
+    users: [{ sub: '1', username: 'one', displayName: 'One', createdAt: 0, resources: { universes: ['10'], groups: [{ id: 'g', universes: ['20'] }] } }],
+  });
+  try {
+    for (const c of emu.clients) {
+      expect(() => (c.redirectUris as string[]).push('https://evil.example/cb')).toThrow(TypeError);
+      expect(() => (c.scopes as string[]).push('openid')).toThrow(TypeError);
+      expect(Object.isFrozen(c)).toBe(true);
+    }
+    for (const u of emu.users) {
+      expect(Object.isFrozen(u)).toBe(true);
+      expect(() => (u.resources.universes as string[]).push('666')).toThrow(TypeError);
+      expect(() => (u.resources.groups as Array<unknown>).push({ id: 'x', universes: [], creator: true })).toThrow(TypeError);
+      for (const g of u.resources.groups) {
+        expect(Object.isFrozen(g)).toBe(true);
+        expect(() => (g.universes as string[]).push('666')).toThrow(TypeError);
+      }
+    }
+    for (const client_id of ['app', ROBLOX_EMULATOR_CLIENT_ID]) {
+      const res = await authorize(emu, { client_id, redirect_uri: 'https://evil.example/cb', response_type: 'code', scope: 'openid', code_challenge: undefined });
+      expect(res.status).toBe(400);
+      expect(res.headers.location).toBeUndefined();
+    }
+  } finally {
+    await emu.close();
+  }
 });

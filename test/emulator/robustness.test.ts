@@ -90,14 +90,33 @@ test.each([
   ['GET', '/oauth/v1/token', 'POST'],
   ['PUT', '/oauth/v1/token/revoke', 'POST'],
   ['GET', '/oauth/v1/token/introspect', 'POST'],
-  ['POST', '/oauth/v1/userinfo', 'GET, HEAD'],
+  ['POST', '/oauth/v1/userinfo', 'GET'],
   ['DELETE', '/oauth/.well-known/openid-configuration', 'GET, HEAD'],
-  ['POST', '/oauth/v1/authorize', 'GET, HEAD'],
+  ['DELETE', '/oauth/v1/certs', 'GET, HEAD'],
+  ['POST', '/oauth/v1/authorize', 'GET'],
+  ['HEAD', '/oauth/v1/userinfo', 'GET'],
   ['GET', '/oauth/v1/authorize/decision', 'POST'],
 ])('%s %s is 405 with Allow: %s', async (method, path, allow) => {
   const res = await raw(emu, { method, path });
   expect(res.status).toBe(405);
   expect(res.headers.allow).toBe(allow);
+});
+
+test('HEAD on authorize is 405 with Allow: GET and mints no code, even when approving automatically', async () => {
+  const path = `/oauth/v1/authorize?client_id=${CLIENT_ID}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&response_type=code&scope=openid&state=s`;
+  const res = await raw(emu, { method: 'HEAD', path });
+  expect(res.status).toBe(405);
+  expect(res.headers.allow).toBe('GET');
+  expect(res.headers.location).toBeUndefined();
+  // The same request as GET is approved: HEAD was refused for its method, nothing else.
+  expect((await raw(emu, { path })).status).toBe(302);
+});
+
+test.each(['/oauth/.well-known/openid-configuration', '/oauth/v1/certs', '/avatars/1516563360.svg'])('HEAD on the read-only %s answers 200 without a body', async (path) => {
+  const res = await raw(emu, { method: 'HEAD', path });
+  expect(res.status).toBe(200);
+  expect(res.body).toBe('');
+  expect(Number(res.headers['content-length'])).toBeGreaterThan(0);
 });
 
 test.each(['/', '/oauth/', '/oauth/v1/token/', '/oauth/v1/TOKEN', '/oauth/v1/%74oken', '/.well-known/openid-configuration', '/oauth/v1/certs/../certs'])(
