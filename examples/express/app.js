@@ -6,6 +6,7 @@ const session = require('express-session');
 const { Passport } = require('passport');
 const { RobloxStrategy, refreshTokens, revokeTokens, authorizedResources } = require('passport-roblox-oidc');
 const views = require('./views');
+const { csrfToken, checkCsrf } = require('./csrf');
 
 /**
  * Builds the demo app.
@@ -63,13 +64,18 @@ function createDemoApp(config) {
   app.use(passport.initialize());
   app.use(passport.session());
   app.use(express.urlencoded({ extended: false, limit: '10kb' }));
+  // Pages of a signed-in user carry the CSRF token in their forms; every POST route checks it first.
+  app.use((req, res, next) => {
+    res.locals.csrf = req.user ? csrfToken(req) : undefined;
+    next();
+  });
 
   const requireLogin = (req, res, next) => (req.user ? next() : res.redirect('/?signin=required'));
   const refresh = refreshTokens({ client: strategy.client, redirectTo: '/?signin=expired' });
 
   app.get('/', (req, res) => {
     const notices = { required: 'Please sign in first.', expired: 'Your Roblox session ended. Please sign in again.' };
-    res.send(views.home({ user: req.user, notice: notices[req.query.signin] }));
+    res.send(views.home({ user: req.user, csrf: res.locals.csrf, notice: notices[req.query.signin] }));
   });
 
   // returnTo is honoured only for same-site relative paths (the strategy checks it).
@@ -87,34 +93,35 @@ function createDemoApp(config) {
     res.status(401).send(views.message({ title: 'Sign-in did not complete', text }));
   });
 
-  app.get('/profile', requireLogin, (req, res) => res.send(views.profile({ user: req.user })));
+  app.get('/profile', requireLogin, (req, res) => res.send(views.profile({ user: req.user, csrf: res.locals.csrf })));
 
   app.get('/tokens', requireLogin, refresh, (req, res) => {
     const notice = req.session.refreshNotice;
     delete req.session.refreshNotice;
-    res.send(views.tokens({ user: req.user, tokens: req.robloxTokens, refreshedAt: req.session.refreshedAt, notice }));
+    res.send(views.tokens({ user: req.user, csrf: res.locals.csrf, tokens: req.robloxTokens, refreshedAt: req.session.refreshedAt, notice }));
   });
   // "Refresh now": a skew larger than any token lifetime makes refreshTokens() refresh unconditionally.
-  app.post('/tokens/refresh', requireLogin, refreshTokens({ client: strategy.client, skewSeconds: 24 * 3600, redirectTo: '/?signin=expired' }), (req, res) => {
+  app.post('/tokens/refresh', requireLogin, checkCsrf, refreshTokens({ client: strategy.client, skewSeconds: 24 * 3600, redirectTo: '/?signin=expired' }), (req, res) => {
     req.session.refreshedAt = Date.now();
     req.session.refreshNotice = 'Tokens refreshed. The previous refresh token is now dead; the new one is stored.';
     res.redirect(303, '/tokens');
   });
 
   app.get('/resources', requireLogin, refresh, authorizedResources({ client: strategy.client }), (req, res) =>
-    res.send(views.resources({ user: req.user, resources: req.robloxResources })),
+    res.send(views.resources({ user: req.user, csrf: res.locals.csrf, resources: req.robloxResources })),
   );
 
-  app.post('/logout', revokeTokens({ client: strategy.client }), (req, res) => res.redirect(303, '/'));
+  // Signed out already: nothing to protect or revoke, just go home.
+  app.post('/logout', (req, res, next) => (req.user ? checkCsrf(req, res, next) : res.redirect(303, '/')), revokeTokens({ client: strategy.client }), (req, res) => res.redirect(303, '/'));
 
-  app.use((req, res) => res.status(404).send(views.message({ user: req.user, title: 'Not found', text: 'There is no page here.', status: 404 })));
+  app.use((req, res) => res.status(404).send(views.message({ user: req.user, csrf: res.locals.csrf, title: 'Not found', text: 'There is no page here.', status: 404 })));
   // eslint-disable-next-line no-unused-vars
   app.use((err, req, res, _next) => {
     // Log the error class and code only: messages of this library never carry tokens, but stay terse anyway.
     console.error(`[demo] ${err.name ?? 'Error'}${err.code ? ` (${err.code})` : ''}: ${err.message}`);
     const status = err.status && err.status >= 400 && err.status < 600 ? err.status : 500;
     res.status(status).send(
-      views.message({ user: req.user, title: 'Something went wrong', text: 'Roblox could not be reached or answered unexpectedly. Please try again in a moment.', status }),
+      views.message({ user: req.user, csrf: res.locals.csrf, title: 'Something went wrong', text: 'Roblox could not be reached or answered unexpectedly. Please try again in a moment.', status }),
     );
   });
   return { app, strategy, passport };

@@ -27,10 +27,13 @@ ul.chips{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:8px}ul.chips 
 form.inline{display:inline}
 `;
 
-function layout({ title, user, body }) {
+/** The hidden field every POST form carries (see csrf.js). */
+const csrfField = (csrf) => `<input type="hidden" name="_csrf" value="${escapeHtml(csrf ?? '')}">`;
+
+function layout({ title, user, body, csrf }) {
   const nav = user
     ? `<nav aria-label="Account"><a href="/profile">Profile</a><a href="/tokens">Tokens</a><a href="/resources">Resources</a></nav>
-       <form class="inline" method="post" action="/logout"><button class="btn" type="submit" id="logout">Sign out</button></form>`
+       <form class="inline" method="post" action="/logout">${csrfField(csrf)}<button class="btn" type="submit" id="logout">Sign out</button></form>`
     : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -39,7 +42,7 @@ function layout({ title, user, body }) {
 <main id="main">${body}</main></body></html>`;
 }
 
-function home({ user, notice }) {
+function home({ user, csrf, notice }) {
   const body = user
     ? `<div class="card"><h1>Welcome back, ${escapeHtml(user.displayName)}</h1>
        <p>You are signed in with Roblox as <strong>@${escapeHtml(user.username ?? user.id)}</strong>.</p>
@@ -48,7 +51,7 @@ function home({ user, notice }) {
        ${notice ? `<div class="notice error" role="alert">${escapeHtml(notice)}</div>` : ''}
        <p class="muted">This demo signs you in with your Roblox account. It never sees your password.</p>
        <p><a class="btn-roblox" id="sign-in" href="/auth/roblox?returnTo=%2Fprofile">${ROBLOX_MARK}<span>Sign in with Roblox</span></a></p></div>`;
-  return layout({ title: 'Home', user, body });
+  return layout({ title: 'Home', user, body, csrf });
 }
 
 function accountAge(createdAt) {
@@ -60,7 +63,7 @@ function accountAge(createdAt) {
   return `${span} (joined ${created.toISOString().slice(0, 10)})`;
 }
 
-function profile({ user }) {
+function profile({ user, csrf }) {
   const initial = escapeHtml((user.displayName || '?').slice(0, 1).toUpperCase());
   const avatar = user.picture
     ? `<img class="avatar" src="${escapeHtml(user.picture)}" alt="Avatar of ${escapeHtml(user.displayName)}" width="120" height="120">`
@@ -72,10 +75,10 @@ function profile({ user }) {
     <dt>Account age</dt><dd id="account-age">${escapeHtml(accountAge(user.createdAt))}</dd>
     <dt>Profile</dt><dd>${user.profileUrl ? `<a id="profile-link" href="${escapeHtml(user.profileUrl)}" rel="noopener noreferrer">${escapeHtml(user.profileUrl)}</a>` : 'not shared'}</dd></dl>
   </div></div></div>`;
-  return layout({ title: 'Profile', user, body });
+  return layout({ title: 'Profile', user, body, csrf });
 }
 
-function tokens({ user, tokens: set, refreshedAt, notice }) {
+function tokens({ user, csrf, tokens: set, refreshedAt, notice }) {
   const expires = new Date(set.expiresAt);
   const body = `<div class="card"><h1>Your Roblox tokens</h1>
     ${notice ? `<div class="notice" role="status">${escapeHtml(notice)}</div>` : ''}
@@ -84,11 +87,11 @@ function tokens({ user, tokens: set, refreshedAt, notice }) {
     <dt>Access token expires</dt><dd><time id="expires-at" datetime="${expires.toISOString()}">${expires.toISOString().replace('T', ' ').slice(0, 19)} UTC</time></dd>
     <dt>Refresh token</dt><dd>${set.refreshToken ? 'stored (single-use: replaced at every refresh)' : 'none'}</dd>
     <dt>Last refreshed</dt><dd id="refreshed-at">${refreshedAt ? escapeHtml(new Date(refreshedAt).toISOString().replace('T', ' ').slice(0, 19)) + ' UTC' : 'never'}</dd></dl>
-    <form method="post" action="/tokens/refresh"><button class="btn primary" type="submit" id="refresh">Refresh now</button></form></div>`;
-  return layout({ title: 'Tokens', user, body });
+    <form method="post" action="/tokens/refresh">${csrfField(csrf)}<button class="btn primary" type="submit" id="refresh">Refresh now</button></form></div>`;
+  return layout({ title: 'Tokens', user, body, csrf });
 }
 
-function resources({ user, resources: r }) {
+function resources({ user, csrf, resources: r }) {
   const owner = (o) => `${o.type === 'Group' ? 'Group' : 'User'} ${escapeHtml(o.id)}`;
   const universes = r.universes.length
     ? `<ul id="universes">${r.universes.map((u) => `<li>Universe <strong>${escapeHtml(u.id)}</strong> · owned by ${owner(u.owner)}</li>`).join('')}</ul>`
@@ -98,14 +101,14 @@ function resources({ user, resources: r }) {
     : '<p id="creators">No creator accounts were shared.</p>';
   const body = `<div class="card"><h1>Authorized resources</h1>
     <h2>Experiences</h2>${universes}<h2>Creator accounts</h2>${creators}</div>`;
-  return layout({ title: 'Resources', user, body });
+  return layout({ title: 'Resources', user, body, csrf });
 }
 
-function message({ user, title, text, status }) {
+function message({ user, csrf, title, text, status }) {
   const body = `<div class="card"><h1>${escapeHtml(title)}</h1>
     <div class="notice error" role="alert" id="message">${escapeHtml(text)}</div>
     <p><a class="btn" href="/">Back to the home page</a></p>${status ? `<p class="muted">HTTP ${Number(status)}</p>` : ''}</div>`;
-  return layout({ title, user, body });
+  return layout({ title, user, body, csrf });
 }
 
 module.exports = { escapeHtml, home, profile, tokens, resources, message };

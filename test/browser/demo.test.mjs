@@ -100,6 +100,15 @@ test('sign in through the consent page, see the profile, refresh tokens, list re
   await shot(page, '06-resources');
 
   const revokesBefore = emulator.counters.revoke;
+  // A forged sign-out (the session cookie, no CSRF token from the page) is refused and signs nobody out.
+  for (const form of [{}, { _csrf: 'forged' }]) {
+    const forged = await page.request.post(`${base}/logout`, { form, maxRedirects: 0 });
+    assert.equal(forged.status(), 403);
+  }
+  assert.equal(emulator.counters.revoke, revokesBefore, 'nothing was revoked');
+  await page.goto(`${base}/profile`);
+  assert.equal(await page.textContent('#user-id'), user.sub, 'still signed in');
+
   await page.click('#logout');
   await page.waitForURL(`${base}/`);
   assert.equal(await page.getByRole('link', { name: 'Sign in with Roblox' }).count(), 1);
