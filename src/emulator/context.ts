@@ -4,7 +4,8 @@ import type { GrantStore } from './grants';
 import type { IdTokenIssuer } from './id-tokens';
 import type { KeyStore } from './keys';
 import type { UserinfoTweak } from './tweak-types';
-import type { EmulatorClient, EmulatorUser } from './types';
+import { DECISION_PATH } from './authorize';
+import type { EmulatorClient, EmulatorEndpointURLs, EmulatorUser } from './types';
 
 /** Everything a request handler needs: settings, registries and stores of one emulator. */
 export interface EmulatorContext {
@@ -21,17 +22,32 @@ export interface EmulatorContext {
   readonly discoveryBody: string;
 }
 
+/** Every emulated endpoint's URL, at Roblox's paths under the issuer (`${url}/oauth/`). */
+export function emulatorEndpoints(url: string, issuer: string): EmulatorEndpointURLs {
+  return {
+    discovery: `${issuer}.well-known/openid-configuration`,
+    authorization: `${issuer}v1/authorize`,
+    decision: `${url}${DECISION_PATH}`,
+    token: `${issuer}v1/token`,
+    introspection: `${issuer}v1/token/introspect`,
+    resources: `${issuer}v1/token/resources`,
+    revocation: `${issuer}v1/token/revoke`,
+    userinfo: `${issuer}v1/userinfo`,
+    jwks: `${issuer}v1/certs`,
+  };
+}
+
 /** The discovery document: Roblox's, field for field, with every emulated endpoint under the emulator's issuer. */
-export function discoveryDocument(issuer: string): Record<string, unknown> {
+export function discoveryDocument(issuer: string, endpoints: EmulatorEndpointURLs): Record<string, unknown> {
   return {
     issuer,
-    authorization_endpoint: `${issuer}v1/authorize`,
-    token_endpoint: `${issuer}v1/token`,
-    introspection_endpoint: `${issuer}v1/token/introspect`,
-    revocation_endpoint: `${issuer}v1/token/revoke`,
-    resources_endpoint: `${issuer}v1/token/resources`,
-    userinfo_endpoint: `${issuer}v1/userinfo`,
-    jwks_uri: `${issuer}v1/certs`,
+    authorization_endpoint: endpoints.authorization,
+    token_endpoint: endpoints.token,
+    introspection_endpoint: endpoints.introspection,
+    revocation_endpoint: endpoints.revocation,
+    resources_endpoint: endpoints.resources,
+    userinfo_endpoint: endpoints.userinfo,
+    jwks_uri: endpoints.jwks,
     // Not emulated: on Roblox these are pages for people (the Creator Dashboard and the docs).
     registration_endpoint: 'https://create.roblox.com/dashboard/credentials',
     service_documentation: 'https://create.roblox.com/docs/reference/cloud',

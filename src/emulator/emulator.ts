@@ -1,7 +1,6 @@
 import { resolvePicture } from './avatars';
 import { RobloxConfigurationError } from '../errors';
-import { DECISION_PATH } from './authorize';
-import { discoveryDocument, type EmulatorContext } from './context';
+import { discoveryDocument, emulatorEndpoints, type EmulatorContext } from './context';
 import { checkAutoApprove, normalizeOptions, ROBLOX_EMULATOR_CLIENT_ID } from './defaults';
 import { Faults } from './faults';
 import { GrantStore } from './grants';
@@ -12,7 +11,6 @@ import type { EmulatorFailure, IdTokenTweak, IssueIdTokenOptions, UserinfoTweak 
 import type {
   AutoApprove,
   EmulatorEndpoint,
-  EmulatorEndpointURLs,
   RobloxEmulator,
   RobloxEmulatorOptions,
 } from './types';
@@ -52,6 +50,7 @@ export async function createRobloxEmulator(options: RobloxEmulatorOptions = {}):
   );
   const url = `http://${urlHost(settings.host)}:${port}`;
   const issuer = `${url}/oauth/`;
+  const endpoints = emulatorEndpoints(url, issuer);
   settings.users = settings.users.map((u) => resolvePicture(u, url));
   const idTokens = new IdTokenIssuer(keys, issuer, () => settings.idTokenTtl, settings.now);
   const ctx: EmulatorContext = {
@@ -65,21 +64,10 @@ export async function createRobloxEmulator(options: RobloxEmulatorOptions = {}):
     idTokens,
     faults,
     userinfoTweaks: [],
-    discoveryBody: JSON.stringify(discoveryDocument(issuer)),
+    discoveryBody: JSON.stringify(discoveryDocument(issuer, endpoints)),
   };
   context = ctx;
 
-  const endpoints: EmulatorEndpointURLs = {
-    discovery: `${issuer}.well-known/openid-configuration`,
-    authorization: `${issuer}v1/authorize`,
-    decision: `${url}${DECISION_PATH}`,
-    token: `${issuer}v1/token`,
-    introspection: `${issuer}v1/token/introspect`,
-    resources: `${issuer}v1/token/resources`,
-    revocation: `${issuer}v1/token/revoke`,
-    userinfo: `${issuer}v1/userinfo`,
-    jwks: `${issuer}v1/certs`,
-  };
   let closing: Promise<void> | undefined;
 
   return {
