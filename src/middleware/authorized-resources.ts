@@ -3,7 +3,7 @@ import { RobloxOAuthError } from '../errors';
 import { resourceCacheFor, tokenKey } from './caches';
 import { checkOptions, type MiddlewareBaseOptions, type SignInRequiredOptions } from './options';
 import { signInRequired } from './outcome';
-import { TokenAccess } from './token-access';
+import { TokenAccess } from '../tokens/token-access';
 import './request';
 
 /**

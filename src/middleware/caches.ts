@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { RobloxClient } from '../client';
+import type { RobloxClient } from '../provider/client';
 import { RobloxIdTokenError, RobloxOAuthError } from '../errors';
-import type { RobloxAuthorizedResources } from '../resources';
-import type { TokenSet } from '../tokens';
-import { SingleFlight } from './single-flight';
+import type { RobloxAuthorizedResources } from '../provider/resources';
+import type { TokenSet } from '../tokens/token-set';
+import { SingleFlight } from '../tokens/single-flight';
 
 /** How long a finished refresh is remembered under its old refresh token. */
 export const REFRESH_MEMORY_MS = 60_000;

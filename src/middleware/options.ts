@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { RobloxClient } from '../client';
+import type { RobloxClient } from '../provider/client';
 import { RobloxConfigurationError, type RobloxSignInRequiredError } from '../errors';
-import type { TokenStore } from '../tokens';
+import type { TokenStore } from '../tokens/token-set';
 
 /**
  * Handles the "sign in again" outcome yourself: e.g. `(err, req, res, next) => next(err)` to use your

@@ -1,9 +1,9 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { TokenSet } from '../tokens';
+import type { TokenSet } from '../tokens/token-set';
 import { isAuthFailure, latestTokens, refreshFlightsFor, tokenKey } from './caches';
 import { checkNumber, checkOptions, type MiddlewareBaseOptions, type SignInRequiredOptions } from './options';
 import { signInRequired } from './outcome';
-import { TokenAccess } from './token-access';
+import { TokenAccess } from '../tokens/token-access';
 import './request';
 
 /**

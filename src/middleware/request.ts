@@ -1,5 +1,5 @@
-import type { RobloxAuthorizedResources } from '../resources';
-import type { TokenSet } from '../tokens';
+import type { RobloxAuthorizedResources } from '../provider/resources';
+import type { TokenSet } from '../tokens/token-set';
 
 /**
  * The fields the middleware helpers add to Express's `Request`. Importing `passport-roblox-oidc` adds them to

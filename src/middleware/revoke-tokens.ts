@@ -1,9 +1,9 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { sessionOf } from '../session';
+import { sessionOf } from '../tokens/session';
 import { latestTokens, refreshFlightsFor, resourceCacheFor, tokenKey } from './caches';
 import { checkBoolean, checkOptions, type MiddlewareBaseOptions } from './options';
-import { TokenAccess } from './token-access';
-import type { TokenSet } from '../tokens';
+import { TokenAccess } from '../tokens/token-access';
+import type { TokenSet } from '../tokens/token-set';
 import './request';
 
 /**

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { RobloxClient, type RobloxClientOptions } from '../../src/client';
-import type { TokenSet } from '../../src/tokens';
+import { RobloxClient, type RobloxClientOptions } from '../../src/provider/client';
+import type { TokenSet } from '../../src/tokens/token-set';
 import type { RobloxEmulator } from '../../src/emulator';
 import { ROBLOX_EMULATOR_CLIENT_ID, ROBLOX_EMULATOR_CLIENT_SECRET } from '../../src/emulator';
 

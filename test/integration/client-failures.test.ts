@@ -1,7 +1,7 @@
 import { createRobloxEmulator, type RobloxEmulator } from '../../src/emulator';
-import type { RobloxClient } from '../../src/client';
+import type { RobloxClient } from '../../src/provider/client';
 import { RobloxNetworkError, RobloxOAuthError, RobloxResponseError, RobloxTimeoutError } from '../../src/errors';
-import type { TokenSet } from '../../src/tokens';
+import type { TokenSet } from '../../src/tokens/token-set';
 import { emulatorClient, obtainTokens } from '../helpers/middleware-tokens';
 
 let emu: RobloxEmulator;

@@ -1,5 +1,5 @@
 import { createRobloxEmulator, type RobloxEmulator } from '../../src/emulator';
-import type { RobloxClient } from '../../src/client';
+import type { RobloxClient } from '../../src/provider/client';
 import { RobloxIdTokenError, RobloxOAuthError } from '../../src/errors';
 import { emulatorClient, obtainTokens } from '../helpers/middleware-tokens';
 

@@ -1,4 +1,4 @@
-import { AuthorizationURLBuilder } from '../../src/authorize-url';
+import { AuthorizationURLBuilder } from '../../src/login/authorize-url';
 
 describe('AuthorizationURLBuilder', () => {
   const login = { state: 's'.repeat(43), nonce: 'n'.repeat(43), codeChallenge: 'c'.repeat(43) };

@@ -1,11 +1,11 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import request from 'supertest';
 import { RobloxIdTokenError, RobloxOAuthError, RobloxTimeoutError } from '../../src/errors';
-import type { RobloxClient } from '../../src/client';
+import type { RobloxClient } from '../../src/provider/client';
 import { authorizedResources } from '../../src/middleware/authorized-resources';
 import { refreshTokens } from '../../src/middleware/refresh-tokens';
 import { revokeTokens } from '../../src/middleware/revoke-tokens';
-import type { TokenSet, TokenStore } from '../../src/tokens';
+import type { TokenSet, TokenStore } from '../../src/tokens/token-set';
 
 type FakeSession = Record<string, unknown> & { save: jest.Mock; destroy: jest.Mock };
 

@@ -1,6 +1,6 @@
-import { SingleFlight } from '../../src/middleware/single-flight';
+import { SingleFlight } from '../../src/tokens/single-flight';
 import { latestTokens, tokenKey } from '../../src/middleware/caches';
-import type { TokenSet } from '../../src/tokens';
+import type { TokenSet } from '../../src/tokens/token-set';
 
 function deferred<T>() {
   let resolve!: (v: T) => void;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import { RobloxConfigurationError } from '../../src';
-import { SessionTransactionStore, pkceChallenge, randomToken } from '../../src/state-store';
+import { SessionTransactionStore, pkceChallenge, randomToken } from '../../src/login/state-store';
 
 const fakeReq = (session: Record<string, unknown> | undefined = {}) => ({ session }) as unknown as Request;
 const init = { redirectUri: 'https://app.example/cb', scope: ['openid', 'profile'] };

@@ -1,5 +1,5 @@
 import { RobloxIdTokenError, RobloxOAuthError, RobloxResponseError, RobloxTimeoutError } from '../../src';
-import { authorizationFailure, classifyCallbackError, sanitizeErrorCode, stateFailure } from '../../src/failures';
+import { authorizationFailure, classifyCallbackError, sanitizeErrorCode, stateFailure } from '../../src/login/failures';
 
 describe('failure classification', () => {
   it('keeps only well-formed OAuth error codes', () => {

@@ -1,6 +1,6 @@
 import { RobloxConfigurationError, RobloxStrategy, Strategy, SessionTokenStore, ROBLOX_ISSUER, RobloxClient } from '../../src';
-import { resolveStrategyOptions, normalizeScope, normalizePrompt } from '../../src/options';
-import { isSafeReturnTo } from '../../src/return-to';
+import { resolveStrategyOptions, normalizeScope, normalizePrompt } from '../../src/login/options';
+import { isSafeReturnTo } from '../../src/login/return-to';
 
 const base = { clientID: 'client-1', clientSecret: 's3cret', callbackURL: 'https://app.example/auth/roblox/callback' };
 const verify = (_a: string, _r: string | undefined, _p: unknown, done: (e: unknown, u?: unknown) => void) => done(null, {});

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { RobloxStrategy, type RobloxProfile, type RobloxTokenParams, type VerifyCallback } from '../../src';
-import { invokeVerify, type VerifyInput } from '../../src/verify';
+import { invokeVerify, type VerifyInput } from '../../src/login/verify';
 
 const profile = { provider: 'roblox', id: '1', displayName: 'one', photos: [], _raw: '{}', _json: { sub: '1' } } as RobloxProfile;
 const params: RobloxTokenParams = { access_token: 'at', token_type: 'Bearer', expires_in: 899, id_token: 'idt', scope: 'openid profile' };

@@ -1,4 +1,4 @@
-import { isTokenSet, tokenSetFromResponse } from '../../src/tokens';
+import { isTokenSet, tokenSetFromResponse } from '../../src/tokens/token-set';
 import { RobloxResponseError } from '../../src/errors';
 
 describe('tokenSetFromResponse', () => {

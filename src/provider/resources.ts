@@ -1,5 +1,5 @@
-import { RobloxResponseError } from './errors';
-import { isObject } from './http';
+import { RobloxResponseError } from '../errors';
+import { isObject } from '../tokens/is-object';
 
 /** An account that authorized the app: a user, or a group the user manages. */
 export interface RobloxResourceOwner {

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
-import { sessionOf } from '../session';
+import { sessionOf } from './session';
 import { RobloxConfigurationError } from '../errors';
-import { isTokenSet, SessionTokenStore, type TokenSet, type TokenStore } from '../tokens';
+import { isTokenSet, SessionTokenStore, type TokenSet, type TokenStore } from './token-set';
 
 
 /**

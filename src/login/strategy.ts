@@ -1,21 +1,21 @@
 import type { Request } from 'express';
-import { sessionOf } from './session';
+import { sessionOf } from '../tokens/session';
 import OAuth2Strategy from 'passport-oauth2';
 import { AuthorizationURLBuilder } from './authorize-url';
-import { RobloxClient } from './client';
-import { ROBLOX_ISSUER, robloxEndpoints } from './endpoints';
-import { RobloxConfigurationError } from './errors';
+import { RobloxClient } from '../provider/client';
+import { ROBLOX_ISSUER, robloxEndpoints } from '../provider/endpoints';
+import { RobloxConfigurationError } from '../errors';
 import { authorizationFailure, callbackFailure, classifyCallbackError, stateFailure, type RobloxAuthFailure } from './failures';
-import type { RobloxIdTokenClaims } from './id-token';
+import type { RobloxIdTokenClaims } from '../provider/id-token';
 import {
   normalizePrompt, normalizeScope, resolveStrategyOptions,
   type ResolvedStrategyOptions, type RobloxStrategyOptions, type RobloxStrategyOptionsWithRequest,
 } from './options';
 import { persistOnLogIn } from './persist-login';
-import { parseProfile, type RobloxProfile } from './profile';
+import { parseProfile, type RobloxProfile } from '../provider/profile';
 import { isSafeReturnTo } from './return-to';
 import { SessionTransactionStore, type LoginTransaction } from './state-store';
-import type { TokenSet } from './tokens';
+import type { TokenSet } from '../tokens/token-set';
 import type {
   AsyncVerifyFunction, AsyncVerifyFunctionWithParams, AsyncVerifyFunctionWithRequest, AsyncVerifyFunctionWithRequestAndParams,
   RobloxTokenParams, VerifyFunction, VerifyFunctionWithParams, VerifyFunctionWithRequest, VerifyFunctionWithRequestAndParams,

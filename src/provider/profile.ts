@@ -1,4 +1,4 @@
-import { isObject } from './http';
+import { isObject } from '../tokens/is-object';
 import type { RobloxIdTokenClaims } from './id-token';
 
 /**

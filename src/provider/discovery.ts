@@ -1,6 +1,7 @@
 import { discoveryURL, type RobloxEndpoints } from './endpoints';
-import { RobloxDiscoveryError, RobloxError } from './errors';
-import { getJson, isLoopbackHost, isObject } from './http';
+import { RobloxDiscoveryError, RobloxError } from '../errors';
+import { getJson, isLoopbackHost } from './http';
+import { isObject } from '../tokens/is-object';
 
 /**
  * Checks that a URL is https, or http on a loopback host. Returns the parsed URL.

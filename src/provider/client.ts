@@ -1,11 +1,12 @@
 import { decodeJwt } from 'jose';
-import { RobloxConfigurationError, RobloxResponseError } from './errors';
-import { getJson, isObject, postForm } from './http';
+import { RobloxConfigurationError, RobloxResponseError } from '../errors';
+import { getJson, postForm } from './http';
+import { isObject } from '../tokens/is-object';
 import type { IdTokenExpectations, RobloxIdTokenClaims } from './id-token';
 import { parseProfile, type RobloxProfile } from './profile';
 import { Provider, validateProviderConfig, type ProviderConfig } from './provider';
 import { parseResources, type RobloxAuthorizedResources } from './resources';
-import { tokenSetFromResponse, type TokenSet } from './tokens';
+import { tokenSetFromResponse, type TokenSet } from '../tokens/token-set';
 
 /**
  * Options of {@link RobloxClient}: the same as the strategy's provider options.

@@ -1,6 +1,7 @@
 import { createLocalJWKSet, jwtVerify, errors as joseErrors, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { RobloxConfigurationError, RobloxError, RobloxIdTokenError, RobloxResponseError } from './errors';
-import { getJson, isObject } from './http';
+import { RobloxConfigurationError, RobloxError, RobloxIdTokenError, RobloxResponseError } from '../errors';
+import { getJson } from './http';
+import { isObject } from '../tokens/is-object';
 
 /** Claims of a verified Roblox ID token. */
 export interface RobloxIdTokenClaims extends JWTPayload {

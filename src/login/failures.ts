@@ -1,4 +1,4 @@
-import { RobloxError, RobloxIdTokenError, RobloxOAuthError } from './errors';
+import { RobloxError, RobloxIdTokenError, RobloxOAuthError } from '../errors';
 import type { StateProblem } from './state-store';
 
 /**

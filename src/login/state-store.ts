@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Request } from 'express';
-import { sessionOf, type SessionLike } from './session';
-import { RobloxConfigurationError } from './errors';
-import { isObject } from './http';
+import { sessionOf, type SessionLike } from '../tokens/session';
+import { RobloxConfigurationError } from '../errors';
+import { isObject } from '../tokens/is-object';
 
 /**
  * One started login, kept in the session until its callback arrives. Never leaves the server: the

@@ -5,7 +5,8 @@ import {
   RobloxOAuthError,
   RobloxResponseError,
   RobloxTimeoutError,
-} from './errors';
+} from '../errors';
+import { isObject } from '../tokens/is-object';
 
 /** How a confidential client authenticates at the token endpoints. Roblox accepts either, never both. */
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post';
@@ -156,10 +157,6 @@ export function parseJson(res: HttpResponse): unknown {
   }
 }
 
-/** True for a plain JSON object. */
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Turns a non-2xx answer into the right error: an OAuth error body becomes RobloxOAuthError,

@@ -1,6 +1,6 @@
 import { createDiscovery, checkSecureURL } from './discovery';
 import { ROBLOX_ISSUER, robloxEndpoints, type RobloxEndpoints } from './endpoints';
-import { RobloxConfigurationError } from './errors';
+import { RobloxConfigurationError } from '../errors';
 import type { ClientAuthMethod, ClientCredentials } from './http';
 import { createIdTokenVerifier, type IdTokenVerifier } from './id-token';
 

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { sessionOf } from './session';
-import { RobloxConfigurationError, RobloxResponseError } from './errors';
-import { isObject } from './http';
+import { RobloxConfigurationError, RobloxResponseError } from '../errors';
+import { isObject } from './is-object';
 
 /**
  * The tokens of one user's grant. `expiresAt` is when the access token expires, in ms since the epoch.

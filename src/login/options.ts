@@ -1,7 +1,7 @@
-import { checkSecureURL } from './discovery';
-import { RobloxConfigurationError } from './errors';
-import { validateProviderConfig, type ProviderConfig } from './provider';
-import { SessionTokenStore, type TokenStore } from './tokens';
+import { checkSecureURL } from '../provider/discovery';
+import { RobloxConfigurationError } from '../errors';
+import { validateProviderConfig, type ProviderConfig } from '../provider/provider';
+import { SessionTokenStore, type TokenStore } from '../tokens/token-set';
 import { checkVerifyForm } from './verify';
 
 /**

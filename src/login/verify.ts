@@ -1,6 +1,6 @@
 import type { Request } from 'express';
-import { RobloxConfigurationError } from './errors';
-import type { RobloxProfile } from './profile';
+import { RobloxConfigurationError } from '../errors';
+import type { RobloxProfile } from '../provider/profile';
 
 /**
  * The raw token-endpoint response of the login (passport-oauth2's `params`): `id_token`, `expires_in`,

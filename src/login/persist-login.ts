@@ -1,7 +1,7 @@
 import type { Request } from 'express';
-import { sessionOf } from './session';
+import { sessionOf } from '../tokens/session';
 import type { LoginTransaction, SessionTransactionStore } from './state-store';
-import type { TokenSet, TokenStore } from './tokens';
+import type { TokenSet, TokenStore } from '../tokens/token-set';
 
 type LogInCallback = (err?: unknown) => void;
 type LogIn = (user: Express.User, options: unknown, done?: LogInCallback) => void;
