@@ -3,7 +3,7 @@ import type { Faults } from './faults';
 import type { GrantStore } from './grants';
 import type { IdTokenIssuer } from './id-tokens';
 import type { KeyStore } from './keys';
-import type { UserinfoTweak } from './tweak-types';
+import type { TokenResponseTweak, UserinfoTweak } from './tweak-types';
 import { DECISION_PATH } from './authorize';
 import type { EmulatorClient, EmulatorEndpointURLs, EmulatorUser } from './types';
 
@@ -19,6 +19,7 @@ export interface EmulatorContext {
   readonly idTokens: IdTokenIssuer;
   readonly faults: Faults;
   readonly userinfoTweaks: UserinfoTweak[];
+  readonly tokenTweaks: TokenResponseTweak[];
   readonly discoveryBody: string;
 }
 

@@ -7,7 +7,7 @@ import { GrantStore } from './grants';
 import { IdTokenIssuer } from './id-tokens';
 import { KeyStore } from './keys';
 import { createListener, listen, shutdown } from './server';
-import type { EmulatorFailure, IdTokenTweak, IssueIdTokenOptions, UserinfoTweak } from './tweak-types';
+import type { EmulatorFailure, IdTokenTweak, IssueIdTokenOptions, TokenResponseTweak, UserinfoTweak } from './tweak-types';
 import type {
   AutoApprove,
   EmulatorEndpoint,
@@ -64,6 +64,7 @@ export async function createRobloxEmulator(options: RobloxEmulatorOptions = {}):
     idTokens,
     faults,
     userinfoTweaks: [],
+    tokenTweaks: [],
     discoveryBody: JSON.stringify(discoveryDocument(issuer, endpoints)),
   };
   context = ctx;
@@ -95,6 +96,9 @@ export async function createRobloxEmulator(options: RobloxEmulatorOptions = {}):
     nextUserinfo: (tweak: UserinfoTweak) => {
       ctx.userinfoTweaks.push(tweak);
     },
+    nextTokenResponse: (tweak: TokenResponseTweak) => {
+      ctx.tokenTweaks.push(tweak);
+    },
     issueIdToken: async (o: IssueIdTokenOptions = {}) => {
       const user = o.sub === undefined ? settings.users[0] : ctx.users.get(o.sub);
       if (!user) throw new RobloxConfigurationError(`issueIdToken: no user has the sub ${JSON.stringify(o.sub)}`);
@@ -109,6 +113,7 @@ export async function createRobloxEmulator(options: RobloxEmulatorOptions = {}):
       faults.reset();
       idTokens.clear();
       ctx.userinfoTweaks.length = 0;
+      ctx.tokenTweaks.length = 0;
     },
     close: () => {
       closing ??= (faults.stop(), shutdown(server));

@@ -41,6 +41,8 @@ export type {
   IdTokenSigner,
   IdTokenTweak,
   IssueIdTokenOptions,
+  TokenResponseContext,
+  TokenResponseTweak,
   UserinfoContext,
   UserinfoTweak,
 } from './tweak-types';

@@ -3,7 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticateClient } from './client-auth';
 import type { EmulatorContext } from './context';
 import { randomToken, type Grant } from './grants';
-import { HttpProblem, invalidRequest, param, readForm, sendJson, type Params } from './http-io';
+import { HttpProblem, invalidRequest, param, readForm, sendJson, sendRaw, type Params } from './http-io';
+import { applyBodyTweak } from './tweak-apply';
+import type { TokenResponseContext } from './tweak-types';
 import { tokenId } from './id-tokens';
 import type { EmulatorClient } from './types';
 
@@ -57,7 +59,13 @@ function checkPkce(challenge: string | undefined, verifier: string | undefined, 
   if (createHash('sha256').update(verifier).digest('base64url') !== challenge) throw invalidGrant('code_verifier does not match the code_challenge');
 }
 
-async function authorizationCodeGrant(ctx: EmulatorContext, client: EmulatorClient, params: Params): Promise<Record<string, unknown>> {
+/** A token answer and the user it was issued for. */
+interface Issued {
+  body: Record<string, unknown>;
+  sub: string;
+}
+
+async function authorizationCodeGrant(ctx: EmulatorContext, client: EmulatorClient, params: Params): Promise<Issued> {
   const code = param(params, 'code');
   if (code === undefined) throw invalidRequest('code is required');
   const record = ctx.grants.getCode(code);
@@ -76,10 +84,10 @@ async function authorizationCodeGrant(ctx: EmulatorContext, client: EmulatorClie
 
   const grant = ctx.grants.addGrant({ clientId: client.clientId, sub: record.sub, scope: record.scope, resources: record.resources });
   record.grantId = grant.id;
-  return issueTokens(ctx, grant, record.scope, record.nonce, 'authorization_code');
+  return { body: await issueTokens(ctx, grant, record.scope, record.nonce, 'authorization_code'), sub: grant.sub };
 }
 
-async function refreshTokenGrant(ctx: EmulatorContext, client: EmulatorClient, params: Params): Promise<Record<string, unknown>> {
+async function refreshTokenGrant(ctx: EmulatorContext, client: EmulatorClient, params: Params): Promise<Issued> {
   const token = param(params, 'refresh_token');
   if (token === undefined) throw invalidRequest('refresh_token is required');
   const record = ctx.grants.getRefresh(token);
@@ -100,7 +108,7 @@ async function refreshTokenGrant(ctx: EmulatorContext, client: EmulatorClient, p
     scope = narrowed;
   }
   ctx.grants.spendRefresh(token, ctx.settings.revokeOnRefreshReuse);
-  return issueTokens(ctx, grant, scope, undefined, 'refresh_token');
+  return { body: await issueTokens(ctx, grant, scope, undefined, 'refresh_token'), sub: grant.sub };
 }
 
 /**
@@ -112,9 +120,12 @@ export async function handleToken(ctx: EmulatorContext, req: IncomingMessage, re
   const { client } = authenticateClient(req, params, ctx.clients);
   const grantType = param(params, 'grant_type');
   if (grantType === undefined) throw invalidRequest('grant_type is required');
-  let body: Record<string, unknown>;
-  if (grantType === 'authorization_code') body = await authorizationCodeGrant(ctx, client, params);
-  else if (grantType === 'refresh_token') body = await refreshTokenGrant(ctx, client, params);
+  let issued: Issued;
+  if (grantType === 'authorization_code') issued = await authorizationCodeGrant(ctx, client, params);
+  else if (grantType === 'refresh_token') issued = await refreshTokenGrant(ctx, client, params);
   else throw new HttpProblem(400, 'unsupported_grant_type', 'grant_type must be authorization_code or refresh_token');
-  sendJson(res, 200, body);
+  const tweak = ctx.tokenTweaks.shift();
+  const body = tweak ? applyBodyTweak<TokenResponseContext>(tweak, issued.body, { grantType, clientId: client.clientId, sub: issued.sub }) : issued.body;
+  if (typeof body === 'string') sendRaw(res, 200, body, 'application/json; charset=utf-8', { 'cache-control': 'no-store', pragma: 'no-cache' });
+  else sendJson(res, 200, body);
 }

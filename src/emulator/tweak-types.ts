@@ -124,6 +124,29 @@ export type UserinfoTweak =
   | Record<string, unknown>
   | ((body: Record<string, unknown>, context: UserinfoContext) => void | string | Record<string, unknown>);
 
+/** Why a token answer is being sent, for {@link TokenResponseTweak} functions. */
+export interface TokenResponseContext {
+  grantType: 'authorization_code' | 'refresh_token';
+  clientId: string;
+  sub: string;
+}
+
+/**
+ * Changes the next successful token answer after the grant has really been updated (the code burned, the refresh
+ * token rotated): a patch merged into the body (`undefined` removes a field), or a function that mutates it,
+ * returns a replacement object, or returns a raw string body. For hostile cases such as a rotated refresh token
+ * delivered beside a malformed field.
+ *
+ * @example
+ * ```ts
+ * emu.nextTokenResponse({ expires_in: 1e308 });                 // new refresh token, absurd lifetime
+ * emu.nextTokenResponse((body) => `${JSON.stringify(body)}x`);  // the same tokens in a broken body
+ * ```
+ */
+export type TokenResponseTweak =
+  | Record<string, unknown>
+  | ((body: Record<string, unknown>, context: TokenResponseContext) => void | string | Record<string, unknown>);
+
 /**
  * Inputs of {@link RobloxEmulator.issueIdToken}.
  *

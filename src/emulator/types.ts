@@ -1,5 +1,5 @@
 import type { JSONWebKeySet } from 'jose';
-import type { EmulatorFailure, IdTokenTweak, IssueIdTokenOptions, UserinfoTweak } from './tweak-types';
+import type { EmulatorFailure, IdTokenTweak, IssueIdTokenOptions, TokenResponseTweak, UserinfoTweak } from './tweak-types';
 
 /**
  * The emulator's endpoints, as named by {@link RobloxEmulator.counters}, {@link RobloxEmulator.setLatency}
@@ -209,6 +209,16 @@ export interface RobloxEmulator {
   setIdTokenTweak(tweak: IdTokenTweak | undefined): void;
   /** Changes the next successful userinfo answer. Queued in order. */
   nextUserinfo(tweak: UserinfoTweak): void;
+  /**
+   * Changes the next successful token answer (code or refresh grant), after the grant itself was updated: the
+   * refresh token really rotated, the code really burned. Queued in order.
+   *
+   * @example
+   * ```ts
+   * emu.nextTokenResponse({ expires_in: 'soon' });   // the new refresh token arrives beside a malformed field
+   * ```
+   */
+  nextTokenResponse(tweak: TokenResponseTweak): void;
   /** Signs an ID token as the token endpoint would, without a flow; for unit tests of verifiers. */
   issueIdToken(options?: IssueIdTokenOptions): Promise<string>;
   /** Starts signing with a new ES256 key (new `kid`). The JWKS keeps older keys unless `keepPrevious` is false. */

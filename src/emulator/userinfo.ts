@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorContext } from './context';
 import { descriptionText, HttpProblem, sendJson, sendRaw } from './http-io';
-import type { UserinfoContext, UserinfoTweak } from './tweak-types';
+import { applyBodyTweak } from './tweak-apply';
+import type { UserinfoContext } from './tweak-types';
 import type { EmulatorUser } from './types';
 
 function bearerProblem(status: number, error: string, description: string, withError = true): HttpProblem {
@@ -25,18 +26,6 @@ export function userinfoClaims(user: EmulatorUser, scope: readonly string[]): Re
   };
 }
 
-function applyTweak(tweak: UserinfoTweak, body: Record<string, unknown>, context: UserinfoContext): Record<string, unknown> | string {
-  if (typeof tweak === 'function') {
-    const out = tweak(body, context);
-    return out === undefined ? body : out;
-  }
-  for (const [k, v] of Object.entries(tweak)) {
-    if (v === undefined) delete body[k];
-    else body[k] = v;
-  }
-  return body;
-}
-
 /**
  * `GET v1/userinfo` with `Authorization: Bearer <access token>` (the header only, as Roblox). An invalid,
  * expired or revoked token gets 401 with a `WWW-Authenticate` challenge; a token without `openid` gets 403.
@@ -53,7 +42,7 @@ export function handleUserinfo(ctx: EmulatorContext, req: IncomingMessage, res: 
 
   let body: Record<string, unknown> | string = userinfoClaims(user, record.scope);
   const tweak = ctx.userinfoTweaks.shift();
-  if (tweak) body = applyTweak(tweak, body, { clientId: record.clientId, sub: record.sub, scope: record.scope });
+  if (tweak) body = applyBodyTweak<UserinfoContext>(tweak, body, { clientId: record.clientId, sub: record.sub, scope: record.scope });
   if (typeof body === 'string') sendRaw(res, 200, body, 'application/json; charset=utf-8', { 'cache-control': 'no-store' });
   else sendJson(res, 200, body);
 }

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { rescuedRefreshToken } from '../tokens/rescued';
 import type { TokenSet } from '../tokens/token-set';
 import { isAuthFailure, latestTokens, refreshFlightsFor, tokenKey } from './caches';
 import { checkNumber, checkOptions, type MiddlewareBaseOptions, type SignInRequiredOptions } from './options';
@@ -106,7 +107,12 @@ export function refreshTokens(options: RefreshTokensOptions): RequestHandler {
         tokens = await redeem(req, tokens, tokens.refreshToken);
         break;
       } catch (err) {
-        if (!isAuthFailure(err)) throw err;
+        if (!isAuthFailure(err)) {
+          // A malformed answer that still rotated the refresh token: keep the new one, report the fault.
+          const next = rescuedRefreshToken(err);
+          if (next) await access.save(req, { ...tokens, refreshToken: next });
+          throw err;
+        }
         const current = await successor(tokens);
         if (!current) return endSignIn(err);
         stored = tokens = current;

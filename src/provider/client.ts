@@ -1,12 +1,16 @@
 import { decodeJwt } from 'jose';
-import { RobloxConfigurationError, RobloxResponseError } from '../errors';
+import { RobloxConfigurationError, RobloxIdTokenError, RobloxResponseError } from '../errors';
 import { getJson, postForm } from './http';
 import { isObject } from '../tokens/is-object';
 import type { IdTokenExpectations, RobloxIdTokenClaims } from './id-token';
 import { parseProfile, type RobloxProfile } from './profile';
 import { Provider, validateProviderConfig, type ProviderConfig } from './provider';
 import { parseResources, type RobloxAuthorizedResources } from './resources';
+import { rescueRefreshToken } from '../tokens/rescued';
 import { tokenSetFromResponse, type TokenSet } from '../tokens/token-set';
+
+/** RFC 6749's refresh-token syntax (1*VSCHAR), bounded: what may be stored as a rescued refresh token. */
+const REFRESH_TOKEN = /^[\x20-\x7e]{1,8192}$/;
 
 /**
  * Options of {@link RobloxClient}: the same as the strategy's provider options.
@@ -96,13 +100,23 @@ export class RobloxClient {
       grant_type: 'refresh_token',
       refresh_token: refreshToken,
     }, this.provider.timeout);
-    const tokens = tokenSetFromResponse(json, options.scope);
-    if (tokens.idToken) {
-      const subject = options.subject ?? subjectOf(options.previousIdToken);
-      await this.verifyIdToken(tokens.idToken, subject ? { sub: subject } : {});
+    try {
+      const tokens = tokenSetFromResponse(json, options.scope);
+      if (tokens.idToken) {
+        const subject = options.subject ?? subjectOf(options.previousIdToken);
+        await this.verifyIdToken(tokens.idToken, subject ? { sub: subject } : {});
+      }
+      if (!tokens.refreshToken) tokens.refreshToken = refreshToken;
+      return tokens;
+    } catch (err) {
+      // The token sent is spent: a new one that came with a malformed answer (or before a JWKS outage) is the
+      // grant's only key. An ID token that does not verify ends the sign-in instead: nothing of it is kept.
+      const next = isObject(json) ? json.refresh_token : undefined;
+      if (!(err instanceof RobloxIdTokenError) && typeof next === 'string' && next !== refreshToken && REFRESH_TOKEN.test(next)) {
+        rescueRefreshToken(err, next);
+      }
+      throw err;
     }
-    if (!tokens.refreshToken) tokens.refreshToken = refreshToken;
-    return tokens;
   }
 
   /** Revokes a refresh (or access) token; at Roblox this ends the whole grant. Resolves on 200. */
