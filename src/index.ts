@@ -17,7 +17,7 @@ export {
   DEFAULT_SCOPE, type RobloxPrompt, type RobloxStrategyOptions, type RobloxStrategyOptionsBase, type RobloxStrategyOptionsWithRequest,
 } from './login/options';
 export type {
-  RobloxTokenParams, VerifyCallback, VerifyResult, VerifiedUser, RobloxVerify, RobloxVerifyWithRequest,
+  RobloxTokenParams, VerifyForm, VerifyCallback, VerifyResult, VerifiedUser, RobloxVerify, RobloxVerifyWithRequest,
   VerifyFunction, VerifyFunctionWithParams, AsyncVerifyFunction, AsyncVerifyFunctionWithParams,
   VerifyFunctionWithRequest, VerifyFunctionWithRequestAndParams, AsyncVerifyFunctionWithRequest, AsyncVerifyFunctionWithRequestAndParams,
 } from './login/verify';

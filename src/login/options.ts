@@ -2,7 +2,7 @@ import { checkSecureURL } from '../provider/discovery';
 import { RobloxConfigurationError } from '../errors';
 import { validateProviderConfig, type ProviderConfig } from '../provider/provider';
 import { SessionTokenStore, type TokenStore } from '../tokens/token-set';
-import { checkVerifyForm } from './verify';
+import { checkVerifyForm, type VerifyForm } from './verify';
 
 /**
  * Values of Roblox's `prompt` parameter; several may be combined with spaces (`'login consent'`), except `none`.
@@ -51,6 +51,13 @@ export interface RobloxStrategyOptionsBase extends ProviderConfig {
    * (`/auth/roblox?returnTo=/settings`). Only same-site relative paths are ever honoured. Default `false`.
    */
   returnToQuery?: boolean | undefined;
+  /**
+   * Names the verify callback's form instead of reading it from its arity: `'profile'` for
+   * `([req,] accessToken, refreshToken, profile, done)`, `'params'` for
+   * `([req,] accessToken, refreshToken, params, profile, done)`. `done` is then always passed, so an async function
+   * may call it or return the user. Useful where arity says nothing reliable (wrappers, default or rest parameters).
+   */
+  verifyForm?: VerifyForm | undefined;
 }
 
 /**
@@ -91,6 +98,7 @@ export interface ResolvedStrategyOptions {
   sessionKey: string;
   returnToQuery: boolean;
   passReqToCallback: boolean;
+  verifyForm: VerifyForm | undefined;
 }
 
 /**
@@ -156,7 +164,11 @@ function optionalBoolean(options: Record<string, unknown>, name: string): boolea
 export function resolveStrategyOptions(options: RobloxStrategyOptionsBase & { passReqToCallback?: boolean }, verify: unknown): ResolvedStrategyOptions {
   validateProviderConfig('RobloxStrategy', options);
   if (typeof verify !== 'function') throw configError('requires a verify callback');
-  checkVerifyForm(verify, options.passReqToCallback === true);
+  const verifyForm = options.verifyForm;
+  if (verifyForm !== undefined && verifyForm !== 'profile' && verifyForm !== 'params') {
+    throw configError('verifyForm option must be "profile" or "params"');
+  }
+  if (verifyForm === undefined) checkVerifyForm(verify, options.passReqToCallback === true);
   const raw = options as unknown as Record<string, unknown>;
 
   if (typeof options.callbackURL !== 'string' || options.callbackURL === '') throw configError('requires a callbackURL option');
@@ -211,5 +223,6 @@ export function resolveStrategyOptions(options: RobloxStrategyOptionsBase & { pa
     sessionKey,
     returnToQuery: optionalBoolean(raw, 'returnToQuery') ?? false,
     passReqToCallback: optionalBoolean(raw, 'passReqToCallback') ?? false,
+    verifyForm,
   };
 }

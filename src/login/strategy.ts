@@ -183,7 +183,7 @@ export class RobloxStrategy extends OAuth2Strategy {
 
     const outcome = await invokeVerify(this.verifyFn, this.settings.passReqToCallback, {
       req, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, params: params as RobloxTokenParams, profile,
-    });
+    }, this.settings.verifyForm);
     if (outcome.kind === 'error') return this.error(outcome.error as Error);
     if (outcome.kind === 'fail') return this.fail(outcome.info ?? { message: 'Your account could not be signed in.', code: 'ERR_ROBLOX_VERIFY' }, 401);
 

@@ -94,6 +94,50 @@ export type VerifyOutcome =
 const CALLBACK_NAMES = new Set(['done', 'cb', 'callback', 'next', 'verified']);
 
 /**
+ * Which arguments come before `profile` in the app's verify callback: `'profile'` for
+ * `([req,] accessToken, refreshToken, profile, done)`, `'params'` for
+ * `([req,] accessToken, refreshToken, params, profile, done)`. Named with the strategy's `verifyForm` option, the form
+ * is taken as written and `done` is always passed last (an async function may return the user or call `done`);
+ * otherwise it is read from the function's arity.
+ *
+ * @example
+ * ```ts
+ * new RobloxStrategy({ ...options, verifyForm: 'params' }, async (accessToken, refreshToken, params, profile) => findUser(profile.id));
+ * ```
+ */
+export type VerifyForm = 'profile' | 'params';
+
+/** How one verify function is called: whether `params` is passed, and whether the function answers through `done`. */
+interface VerifyShape {
+  withParams: boolean;
+  /** A function that declares `done` answers through it; a promise it returns only counts when it rejects. */
+  answersThroughDone: boolean;
+}
+
+const REST_ONLY = /^async\s*(?:function\b[^(]*)?\(\s*\.\.\.\s*[\w$]+\s*\)/;
+
+/**
+ * Whether `fn.length` counts `done`. It does for plain functions (passport-oauth2's rule). An async function's arity
+ * leaves `done` out, except when its `length` was set by hand on a rest-parameter function, as @nestjs/passport's
+ * `PassportStrategy(…, callbackArity)` does: that length follows passport-oauth2's rule.
+ */
+function arityCountsDone(fn: Function): boolean {
+  if (!isAsyncFunction(fn)) return true;
+  return fn.length > 0 && REST_ONLY.test(Function.prototype.toString.call(fn));
+}
+
+function verifyShape(fn: Function, passReq: boolean, form: VerifyForm | undefined): VerifyShape {
+  const base = passReq ? 1 : 0;
+  if (form !== undefined) {
+    // Named form: every declared parameter counts, so `done` is declared when the arity reaches it.
+    const withParams = form === 'params';
+    return { withParams, answersThroughDone: fn.length >= base + (withParams ? 5 : 4) };
+  }
+  const countsDone = arityCountsDone(fn);
+  return { withParams: fn.length >= base + (countsDone ? 5 : 4), answersThroughDone: countsDone && fn.length >= base + 4 };
+}
+
+/**
  * Refuses an `async` verify function that declares passport's `done` where it will not receive it, such as
  * `async (accessToken, refreshToken, profile, done)`: its arity reads as the params form, so `profile` would
  * get the token response and `done` the profile. A diagnostic read from the parameter names: functions whose
@@ -105,7 +149,7 @@ const CALLBACK_NAMES = new Set(['done', 'cb', 'callback', 'next', 'verified']);
  * ```
  */
 export function checkVerifyForm(fn: Function, passReq: boolean): void {
-  if (!isAsyncFunction(fn)) return;
+  if (!isAsyncFunction(fn) || arityCountsDone(fn)) return;
   const declared = /^async\s*(?:function\b[^(]*)?\(([^)]*)\)/.exec(Function.prototype.toString.call(fn))?.[1];
   const names = declared?.split(',').map((p) => p.trim()).filter((p) => p !== '') ?? [];
   const last = names.at(-1);
@@ -132,9 +176,11 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 /**
  * Calls the app's verify function in the form its arity declares, and settles once with its decision.
  *
- * Forms are told apart by `fn.length`: without `req`, 4 arguments is `(accessToken, refreshToken, profile,
+ * With `form` (the strategy's `verifyForm` option) the form is taken as named. Otherwise forms are told apart by
+ * `fn.length`: without `req`, 4 arguments is `(accessToken, refreshToken, profile,
  * done)` and 5 adds `params` before `profile`; with `passReqToCallback`, `req` comes first (5 and 6). For an
- * `async function`, `done` is not counted: 3 (4 with `req`) is the profile form, 4 (5) the params form, and
+ * `async function`, `done` is not counted (unless its `length` was set by hand, as @nestjs/passport's
+ * `callbackArity` does): 3 (4 with `req`) is the profile form, 4 (5) the params form, and
  * the resolved value is the user (`false`/`null`/`undefined` fail the login; a rejection is an error).
  * A plain function with fewer arguments that returns a promise is awaited the same way, and one that returns
  * anything else but `undefined` is taken at its word (it may still call `done`, passed last, when it returns
@@ -147,7 +193,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * if (outcome.kind === 'success') strategy.success(outcome.user, outcome.info);
  * ```
  */
-export function invokeVerify(fn: Function, passReq: boolean, input: VerifyInput): Promise<VerifyOutcome> {
+export function invokeVerify(fn: Function, passReq: boolean, input: VerifyInput, form?: VerifyForm): Promise<VerifyOutcome> {
   return new Promise<VerifyOutcome>((resolve) => {
     let settled = false;
     const settle = (outcome: VerifyOutcome) => {
@@ -163,23 +209,20 @@ export function invokeVerify(fn: Function, passReq: boolean, input: VerifyInput)
     };
 
     const isAsync = isAsyncFunction(fn);
-    const base = passReq ? 1 : 0;
-    const withParams = fn.length >= base + (isAsync ? 4 : 5);
+    const { withParams, answersThroughDone } = verifyShape(fn, passReq, form);
     const args: unknown[] = passReq ? [input.req] : [];
     args.push(input.accessToken, input.refreshToken);
     if (withParams) args.push(input.params);
     args.push(input.profile, done);
 
-    // A plain function declaring `done` answers through it; a returned promise then only counts if it rejects.
-    const callbackForm = !isAsync && fn.length >= base + 4;
     const rejected = (error: unknown) => settle({ kind: 'error', error: error ?? new Error('The verify callback rejected') });
     try {
       const returned: unknown = fn(...args);
       if (isAsync || isThenable(returned)) {
         Promise.resolve(returned).then((user) => {
-          if (!callbackForm) settle(fromResult(user));
+          if (!answersThroughDone) settle(fromResult(user));
         }, rejected);
-      } else if (!callbackForm && returned !== undefined) {
+      } else if (!answersThroughDone && returned !== undefined) {
         // A plain function without `done` that returns its decision (a user, or false/null) synchronously.
         settle(fromResult(returned));
       }

@@ -96,6 +96,71 @@ describe('invokeVerify', () => {
   });
 });
 
+describe('invokeVerify with a named form (verifyForm) and @nestjs/passport callbacks', () => {
+  it('takes the named form as written and always passes done, so an async verify may call it', async () => {
+    const seen: unknown[] = [];
+    const viaDone = async (a: string, r: string, p: unknown, done: VerifyCallback) => {
+      seen.push(a, r, p);
+      await Promise.resolve();
+      done(null, user, { message: 'via done' });
+    };
+    expect(await invokeVerify(viaDone, false, input, 'profile')).toEqual({ kind: 'success', user, info: { message: 'via done' } });
+    expect(seen).toEqual(['at', 'rt', profile]);
+    seen.length = 0;
+    // The same arity without a name would be read as the params form.
+    expect(await invokeVerify(async (a: string, r: string, pa: unknown, p: unknown) => (seen.push(pa, p), user), false, input, 'params'))
+      .toMatchObject({ kind: 'success', user });
+    expect(seen).toEqual([params, profile]);
+    seen.length = 0;
+    await invokeVerify(async (rq: unknown, _a: string, _r: string, p: unknown) => (seen.push(rq, p), user), true, input, 'profile');
+    expect(seen).toEqual([req, profile]);
+  });
+
+  it('waits for done from a named-form function that declares it, even after its promise resolved', async () => {
+    const late = async (_a: string, _r: string, _p: unknown, done: VerifyCallback) => {
+      setTimeout(() => done(null, user), 10);
+    };
+    expect(await invokeVerify(late, false, input, 'profile')).toMatchObject({ kind: 'success', user });
+  });
+
+  /** What @nestjs/passport's PassportStrategy mixin passes as the verify callback (its source, as published). */
+  function nestCallback(validate: (...args: unknown[]) => unknown, callbackArity?: true): Function {
+    const callback = async (...params: unknown[]) => {
+      const done = params[params.length - 1] as VerifyCallback;
+      try {
+        done(null, await validate(...params) as object);
+      } catch (err) {
+        done(err, null);
+      }
+    };
+    if (callbackArity) Object.defineProperty(callback, 'length', { value: validate.length + 1 });
+    return callback;
+  }
+
+  it.each([
+    ['without callbackArity', undefined],
+    ['with callbackArity: true', true as const],
+  ])('calls a NestJS validate(accessToken, refreshToken, profile) with the profile, %s', async (_what, arity) => {
+    const seen: unknown[] = [];
+    const validate = function (this: unknown, a: unknown, r: unknown, p: unknown) {
+      seen.push(a, r, p);
+      return user;
+    };
+    expect(await invokeVerify(nestCallback(validate, arity), false, input)).toMatchObject({ kind: 'success', user });
+    expect(seen).toEqual(['at', 'rt', profile]);
+  });
+
+  it('calls a NestJS validate(accessToken, refreshToken, params, profile) with params when callbackArity is true', async () => {
+    const seen: unknown[] = [];
+    const validate = function (this: unknown, _a: unknown, _r: unknown, pa: unknown, p: unknown) {
+      seen.push(pa, p);
+      return user;
+    };
+    expect(await invokeVerify(nestCallback(validate, true), false, input)).toMatchObject({ kind: 'success', user });
+    expect(seen).toEqual([params, profile]);
+  });
+});
+
 describe('RobloxStrategy constructor overloads (type-checked by tsc)', () => {
   const options = { clientID: 'c', callbackURL: 'https://app.example/cb' };
 
@@ -111,6 +176,13 @@ describe('RobloxStrategy constructor overloads (type-checked by tsc)', () => {
     })).not.toThrow();
     expect(() => new RobloxStrategy(options, async (_a: string, _r: string | undefined, _pa: RobloxTokenParams, p: RobloxProfile) => ({ id: p.id })))
       .not.toThrow();
+  });
+
+  it('checks the verifyForm option, and with it accepts an async verify that declares done', () => {
+    expect(() => new RobloxStrategy({ ...options, verifyForm: 'profiles' as never }, async () => false))
+      .toThrow('RobloxStrategy verifyForm option must be "profile" or "params"');
+    expect(() => new RobloxStrategy({ ...options, verifyForm: 'profile' }, async (_a: string, _r: string | undefined, p: RobloxProfile, done: VerifyCallback) =>
+      done(null, { id: p.id }))).not.toThrow();
   });
 
   it('accepts every verify form with contextually typed parameters', () => {
