@@ -7,10 +7,7 @@ import { parseProfile, type RobloxProfile } from './profile';
 import { Provider, validateProviderConfig, type ProviderConfig } from './provider';
 import { parseResources, type RobloxAuthorizedResources } from './resources';
 import { rescueRefreshToken } from '../tokens/rescued';
-import { tokenSetFromResponse, type TokenSet } from '../tokens/token-set';
-
-/** RFC 6749's refresh-token syntax (1*VSCHAR), bounded: what may be stored as a rescued refresh token. */
-const REFRESH_TOKEN = /^[\x20-\x7e]{1,8192}$/;
+import { isTokenString, tokenSetFromResponse, type TokenSet } from '../tokens/token-set';
 
 /**
  * Options of {@link RobloxClient}: the same as the strategy's provider options.
@@ -112,7 +109,7 @@ export class RobloxClient {
       // The token sent is spent: a new one that came with a malformed answer (or before a JWKS outage) is the
       // grant's only key. An ID token that does not verify ends the sign-in instead: nothing of it is kept.
       const next = isObject(json) ? json.refresh_token : undefined;
-      if (!(err instanceof RobloxIdTokenError) && typeof next === 'string' && next !== refreshToken && REFRESH_TOKEN.test(next)) {
+      if (!(err instanceof RobloxIdTokenError) && typeof next === 'string' && next !== refreshToken && isTokenString(next)) {
         rescueRefreshToken(err, next);
       }
       throw err;
