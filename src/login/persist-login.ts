@@ -1,20 +1,32 @@
 import type { Request } from 'express';
+import { RobloxConfigurationError } from '../errors';
 import { sessionOf } from '../tokens/session';
 import type { LoginTransaction, SessionTransactionStore } from './state-store';
-import type { TokenSet, TokenStore } from '../tokens/token-set';
+import { SessionTokenStore, type TokenSet, type TokenStore } from '../tokens/token-set';
 
 type LogInCallback = (err?: unknown) => void;
 type LogIn = (user: Express.User, options: unknown, done?: LogInCallback) => void;
+type LogOut = (options: unknown, done: (err?: unknown) => void) => void;
 
 /** What must outlive passport 0.7's session regeneration at `req.logIn`. */
 export interface LoginCarryOver {
-  tokenStore: TokenStore;
+  /** Where the TokenSet goes; `false`: the app keeps the tokens itself (from the verify callback). */
+  tokenStore: TokenStore | false;
   tokens: TokenSet;
   returnTo: string | undefined;
   transactions: SessionTransactionStore;
-  /** Logins still pending in other tabs: carried into the regenerated session. */
+  /** Logins still pending in other tabs when this request's session was loaded. */
   pending: Record<string, LoginTransaction>;
+  /** The state this callback consumed: never carried over, whatever the session store still holds. */
+  consumedState: string;
 }
+
+/** The message of a login completed without a session where the tokens would have gone into the session. */
+export const SESSIONLESS_LOGIN_MESSAGE =
+  'RobloxStrategy cannot store the Roblox tokens: the login was completed with session: false (NestJS\'s AuthGuard ' +
+  'passes it by default), so the session was not regenerated and must not receive tokens. Log in through the session ' +
+  '(NestJS: PassportModule.register({ session: true }) or getAuthenticateOptions() returning { session: true }), ' +
+  'or pass a tokenStore keyed by user, or set tokenStore: false if you keep the tokens from the verify callback yourself';
 
 /**
  * Wraps `req.logIn`/`req.login` on this request so that, once Passport has logged the user in (and, in
@@ -22,6 +34,14 @@ export interface LoginCarryOver {
  * the TokenStore, `req.session.returnTo` is set for `successReturnToOrRedirect`, and other tabs' pending logins
  * are put back; then the caller's callback runs. Works for `passport.authenticate` and for apps that call
  * `req.logIn` themselves from a custom callback. The wrapper runs once.
+ *
+ * - `session: false`: the session was not regenerated, so nothing goes into it. A store keyed by user (any
+ *   TokenStore but the session one) still receives the tokens; with the session store, a request that has a
+ *   session fails with {@link SESSIONLESS_LOGIN_MESSAGE} (tokens silently dropped would answer 401 on every
+ *   later refresh), and one without sessions stores nothing (a stateless app keeps the verify callback's tokens).
+ * - A `TokenStore.set` that fails logs the user out again before the error is passed on: nothing half-done.
+ * - Pending logins are re-read from the session store just before the session is regenerated, so that a login
+ *   another tab started while this callback was running is not lost.
  */
 export function persistOnLogIn(req: Request, carry: LoginCarryOver): void {
   const target = req as unknown as { logIn?: LogIn; login?: LogIn };
@@ -37,23 +57,78 @@ export function persistOnLogIn(req: Request, carry: LoginCarryOver): void {
       cb = opts as LogInCallback;
       opts = {};
     }
-    original.call(req, user, opts ?? {}, (err?: unknown) => {
-      if (err) return cb?.(err);
-      persist(req, carry).then(
-        () => cb?.(),
-        (persistErr: unknown) => cb?.(persistErr),
-      );
+    const sessionless = (opts as { session?: unknown } | undefined)?.session === false;
+    const store = carry.tokenStore;
+    if (sessionless && store instanceof SessionTokenStore && sessionOf(req)) {
+      cb?.(new RobloxConfigurationError(SESSIONLESS_LOGIN_MESSAGE));
+      return;
+    }
+    const ready = sessionless ? Promise.resolve(carry.pending) : currentPending(req, carry);
+    void ready.then((pending) => {
+      original.call(req, user, opts ?? {}, (err?: unknown) => {
+        if (err) return cb?.(err);
+        const write = sessionless
+          ? store && !(store instanceof SessionTokenStore) ? Promise.resolve(store.set(req, carry.tokens)) : Promise.resolve()
+          : persist(req, carry, pending);
+        write.then(
+          () => cb?.(),
+          (persistErr: unknown) => undo(req, sessionless, () => cb?.(persistErr)),
+        );
+      });
     });
   };
   target.logIn = wrapped;
   target.login = wrapped;
 }
 
-async function persist(req: Request, carry: LoginCarryOver): Promise<void> {
-  await carry.tokenStore.set(req, carry.tokens);
+async function persist(req: Request, carry: LoginCarryOver, pending: Record<string, LoginTransaction>): Promise<void> {
+  if (carry.tokenStore) await carry.tokenStore.set(req, carry.tokens);
   const session = sessionOf(req);
   if (!session) return;
-  if (Object.keys(carry.pending).length > 0) carry.transactions.restore(req, carry.pending);
+  if (Object.keys(pending).length > 0) carry.transactions.restore(req, pending);
   if (carry.returnTo !== undefined) session.returnTo = carry.returnTo;
   // Passport saved the regenerated session; these changes are saved with the response (express-session).
+}
+
+/**
+ * The other tabs' pending logins as the session store holds them now (this request's copy was loaded when the
+ * callback started and misses logins begun since), without the state this callback consumed. Falls back to
+ * the request's copy when there is no store (e.g. cookie sessions) or it cannot be read.
+ */
+function currentPending(req: Request, carry: LoginCarryOver): Promise<Record<string, LoginTransaction>> {
+  const { sessionStore, sessionID } = req as unknown as {
+    sessionStore?: { get?: (id: string, cb: (err: unknown, session?: unknown) => void) => void };
+    sessionID?: string;
+  };
+  if (!sessionStore || typeof sessionStore.get !== 'function' || typeof sessionID !== 'string') return Promise.resolve(carry.pending);
+  return new Promise((resolve) => {
+    const fallback = () => resolve(carry.pending);
+    try {
+      sessionStore.get?.(sessionID, (err, stored) => {
+        if (err || stored === undefined || stored === null) return fallback();
+        const fresh = carry.transactions.pendingIn(stored);
+        delete fresh[carry.consumedState];
+        resolve(fresh);
+      });
+    } catch {
+      fallback();
+    }
+  });
+}
+
+/** Logs the user out again after a failed TokenStore.set, then continues; a failing logout is not masked. */
+function undo(req: Request, sessionless: boolean, then: () => void): void {
+  const r = req as unknown as Record<string, unknown> & { logout?: LogOut; _userProperty?: string };
+  if (sessionless) {
+    // No session was touched: only the request's user goes.
+    r[r._userProperty ?? 'user'] = null;
+    return then();
+  }
+  if (typeof r.logout !== 'function') return then();
+  try {
+    // Passport clears the user from the session, saves it, and regenerates it: the saved login is undone.
+    r.logout.call(req, {}, () => then());
+  } catch {
+    then();
+  }
 }

@@ -197,6 +197,7 @@ export class RobloxStrategy extends OAuth2Strategy {
       returnTo: tx.returnTo,
       transactions: this.transactions,
       pending: this.transactions.pending(req),
+      consumedState: query.state as string,
     });
     this.success(outcome.user, tx.returnTo !== undefined ? { ...outcome.info, returnTo: tx.returnTo } : outcome.info);
   }
