@@ -123,3 +123,16 @@ export class RobloxSignInRequiredError extends RobloxError {
     super('ERR_ROBLOX_SIGN_IN_REQUIRED', message, options);
   }
 }
+
+/**
+ * The shared state that coordinates refreshes (Redis, a session store) could not be read or written. Nothing
+ * was sent to Roblox by this request and the stored tokens were kept: the next request tries again.
+ */
+export class RobloxCoordinationError extends RobloxError {
+  /** The status an app should answer with when this reaches Express's error handler: 503. */
+  readonly status = 503;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_ROBLOX_COORDINATION', message, options);
+  }
+}

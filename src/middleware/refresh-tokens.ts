@@ -59,7 +59,7 @@ export function refreshTokens(options: RefreshTokensOptions): RequestHandler {
   const flights = refreshFlightsFor(client);
 
   const redeem = (req: Request, old: TokenSet, refreshToken: string): Promise<TokenSet> =>
-    flights.run(tokenKey(refreshToken), async () => {
+    flights.redeem(tokenKey(refreshToken), async () => {
       const refreshed = await client.refresh(refreshToken, {
         previousIdToken: old.idToken,
         subject: subject?.(req),

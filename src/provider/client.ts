@@ -8,6 +8,7 @@ import { Provider, validateProviderConfig, type ProviderConfig } from './provide
 import { parseResources, type RobloxAuthorizedResources } from './resources';
 import { rescueRefreshToken } from '../tokens/rescued';
 import { isTokenString, tokenSetFromResponse, type TokenSet } from '../tokens/token-set';
+import { InProcessRefreshCoordinator, tokenKey, type RefreshCoordinator } from '../tokens/refresh-coordinator';
 
 /**
  * Options of {@link RobloxClient}: the same as the strategy's provider options.
@@ -53,10 +54,13 @@ export interface CodeExchangeResult {
 export class RobloxClient {
   /** The resolved provider: endpoints, credentials and the ID-token verifier. */
   readonly provider: Provider;
+  /** How refreshes are coordinated: the `refreshCoordinator` option, or one in this process. */
+  readonly refreshCoordinator: RefreshCoordinator;
 
   constructor(options: RobloxClientOptions) {
     validateProviderConfig('RobloxClient', options);
     this.provider = new Provider(options);
+    this.refreshCoordinator = options.refreshCoordinator ?? new InProcessRefreshCoordinator();
   }
 
   /** The client ID this client authenticates as. */
@@ -114,6 +118,24 @@ export class RobloxClient {
       }
       throw err;
     }
+  }
+
+  /**
+   * Redeems a refresh token at most once across everything sharing this client's `refreshCoordinator`
+   * (this process by default; every instance with the Redis coordinator): concurrent callers, and callers
+   * that come with the same token within 60 s, get the same TokenSet (or the same "grant gone" error)
+   * instead of spending the token twice. Store the result: the old refresh token is dead.
+   *
+   * @example
+   * ```ts
+   * const next = await client.refreshOnce(tokens.refreshToken!, { previousIdToken: tokens.idToken });
+   * ```
+   */
+  refreshOnce(refreshToken: string, options: { subject?: string; previousIdToken?: string; scope?: string[] } = {}): Promise<TokenSet> {
+    if (typeof refreshToken !== 'string' || refreshToken === '') {
+      return Promise.reject(new RobloxConfigurationError('RobloxClient.refreshOnce requires a refresh token'));
+    }
+    return this.refreshCoordinator.redeem(tokenKey(refreshToken), () => this.refresh(refreshToken, options));
   }
 
   /** Revokes a refresh (or access) token; at Roblox this ends the whole grant. Resolves on 200. */
