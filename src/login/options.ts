@@ -204,6 +204,7 @@ export function resolveStrategyOptions(options: RobloxStrategyOptionsBase & { pa
     timeout: options.timeout,
     clockTolerance: options.clockTolerance,
     jwksCooldown: options.jwksCooldown,
+    refreshCoordinator: options.refreshCoordinator,
     authorizationURL: options.authorizationURL,
     tokenURL: options.tokenURL,
     userInfoURL: options.userInfoURL,

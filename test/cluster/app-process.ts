@@ -11,7 +11,13 @@ import { RobloxStrategy, refreshTokens } from '../../src';
 import { createRedisRefreshCoordinator } from '../../src/redis';
 
 async function main() {
-  const { REDIS_URL, ISSUER, CLIENT_ID, CLIENT_SECRET, CALLBACK_URL, COORDINATOR, SECRET } = process.env as Record<string, string>;
+  const env = (name: string): string => {
+    const value = process.env[name];
+    if (!value) throw new Error(`app-process needs ${name}`);
+    return value;
+  };
+  const [REDIS_URL, ISSUER, CLIENT_ID, CLIENT_SECRET, CALLBACK_URL, COORDINATOR, SECRET] =
+    ['REDIS_URL', 'ISSUER', 'CLIENT_ID', 'CLIENT_SECRET', 'CALLBACK_URL', 'COORDINATOR', 'SECRET'].map(env) as [string, string, string, string, string, string, string];
   const redis = createClient({ url: REDIS_URL });
   redis.on('error', () => undefined);
   await redis.connect();
@@ -41,10 +47,11 @@ async function main() {
   app.get('/api', refreshTokens({ client: strategy.client, skewSeconds: 1 }), (req, res) => {
     res.json({ pid: process.pid, refreshToken: req.robloxTokens?.refreshToken?.length ?? 0 });
   });
-  app.use((err: { status?: number; code?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+  const onError: express.ErrorRequestHandler = (err: { status?: number; code?: string }, _req, res, _next) => {
     res.status(typeof err.status === 'number' ? err.status : 500).json({ code: err.code ?? 'ERR' });
-  });
-  const server = app.listen(0, '127.0.0.1', () => {
+  };
+  app.use(onError);
+  const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
     const address = server.address() as { port: number };
     process.stdout.write(`listening ${address.port}\n`);
   });

@@ -1,4 +1,4 @@
-import { RobloxConfigurationError, RobloxStrategy, Strategy, SessionTokenStore, ROBLOX_ISSUER, RobloxClient } from '../../src';
+import { RobloxConfigurationError, RobloxStrategy, Strategy, SessionTokenStore, ROBLOX_ISSUER, RobloxClient, InProcessRefreshCoordinator } from '../../src';
 import { resolveStrategyOptions, normalizeScope, normalizePrompt } from '../../src/login/options';
 import { isSafeReturnTo } from '../../src/login/return-to';
 
@@ -129,5 +129,18 @@ describe('isSafeReturnTo', () => {
     '/a/%2e?q=1',
   ])('refuses %p', (value) => {
     expect(isSafeReturnTo(value)).toBe(false);
+  });
+});
+
+describe('refreshCoordinator option', () => {
+  it("reaches the strategy's client (the multi-process test found it dropped), and the client's default is in-process", () => {
+    const coordinator = new InProcessRefreshCoordinator();
+    const strategy = new RobloxStrategy({ ...base, refreshCoordinator: coordinator }, async () => ({ id: 'x' }));
+    expect(strategy.client.refreshCoordinator).toBe(coordinator);
+    expect(new RobloxClient({ clientID: 'c' }).refreshCoordinator).toBeInstanceOf(InProcessRefreshCoordinator);
+  });
+
+  it('refuses something that is not a coordinator, naming the option', () => {
+    expect(() => new RobloxClient({ clientID: 'c', refreshCoordinator: {} as never })).toThrow(/refreshCoordinator option must be a RefreshCoordinator/);
   });
 });
