@@ -14,6 +14,21 @@ export interface SignInAgent {
   get(path: string): PromiseLike<SignInResponse>;
 }
 
+/**
+ * The supertest agent {@link signInWithRoblox} makes when given an app, typed without depending on
+ * `@types/supertest`: each method starts a request (chain `.set()`, `.send()`, `.expect()` as with supertest).
+ */
+export interface SupertestAgentLike {
+  /* eslint-disable @typescript-eslint/no-explicit-any */
+  get(url: string): any;
+  post(url: string): any;
+  put(url: string): any;
+  patch(url: string): any;
+  delete(url: string): any;
+  head(url: string): any;
+  /* eslint-enable @typescript-eslint/no-explicit-any */
+}
+
 /** Whatever supertest accepts as an app: an Express app or any `(req, res)` listener, or an `http.Server`. */
 export type SignInApp = ((req: never, res: never) => unknown) | { address(): unknown; listen(...args: never[]): unknown };
 

@@ -1,5 +1,5 @@
 import type { RobloxEmulator } from '../emulator/types';
-import { header, isAgent, supertestAgentFor, type SignInAgent, type SignInApp, type SignInResponse } from './agent';
+import { header, isAgent, supertestAgentFor, type SignInAgent, type SignInApp, type SignInResponse, type SupertestAgentLike } from './agent';
 import { SignInWithRobloxError } from './errors';
 import { authorizeAtEmulator, beginSignIn, finishSignIn, type ConsentAnswer } from './steps';
 
@@ -43,8 +43,9 @@ export interface SignInWithRobloxResult<A> {
 /**
  * Signs a test user in to the app through its real login route, the emulator's authorize endpoint (and consent page
  * when one is needed) and the app's callback, over real HTTP, and returns the agent holding the signed-in session.
- * Pass an app (supertest, an optional peer dependency, makes the agent) or an agent of your own (e.g.
- * `request.agent(app)`, whose type is then kept).
+ * Pass an agent of your own (e.g. supertest's `request.agent(app)`, whose type is then kept), or an app: supertest
+ * (an optional peer dependency) then makes the agent, typed loosely as {@link SupertestAgentLike} unless you name
+ * its type (`signInWithRoblox<TestAgent>(app, …)` with `import type { Agent as TestAgent } from 'supertest'`).
  *
  * @throws {@link SignInWithRobloxError} naming the step that failed and the status answered there.
  * @example
@@ -60,9 +61,9 @@ export interface SignInWithRobloxResult<A> {
  * await emulator.close();
  * ```
  */
+export async function signInWithRoblox<A = SupertestAgentLike>(app: SignInApp, options: SignInWithRobloxOptions): Promise<A>;
 export async function signInWithRoblox<A extends SignInAgent>(agent: A, options: SignInWithRobloxOptions): Promise<A>;
-export async function signInWithRoblox(app: SignInApp, options: SignInWithRobloxOptions): Promise<SignInAgent>;
-export async function signInWithRoblox(target: SignInAgent | SignInApp, options: SignInWithRobloxOptions): Promise<SignInAgent> {
+export async function signInWithRoblox(target: SignInAgent | SignInApp, options: SignInWithRobloxOptions): Promise<unknown> {
   return (await signInWithRobloxDetailed(target as SignInAgent, options)).agent;
 }
 
@@ -75,9 +76,9 @@ export async function signInWithRoblox(target: SignInAgent | SignInApp, options:
  * expect(location).toBe('/shop');
  * ```
  */
+export async function signInWithRobloxDetailed<A = SupertestAgentLike>(app: SignInApp, options: SignInWithRobloxOptions): Promise<SignInWithRobloxResult<A>>;
 export async function signInWithRobloxDetailed<A extends SignInAgent>(agent: A, options: SignInWithRobloxOptions): Promise<SignInWithRobloxResult<A>>;
-export async function signInWithRobloxDetailed(app: SignInApp, options: SignInWithRobloxOptions): Promise<SignInWithRobloxResult<SignInAgent>>;
-export async function signInWithRobloxDetailed(target: SignInAgent | SignInApp, options: SignInWithRobloxOptions): Promise<SignInWithRobloxResult<SignInAgent>> {
+export async function signInWithRobloxDetailed(target: SignInAgent | SignInApp, options: SignInWithRobloxOptions): Promise<SignInWithRobloxResult<unknown>> {
   if (!options || typeof options !== 'object' || !options.emulator) {
     throw new SignInWithRobloxError('login', 0, 'requires an emulator option (the emulator, or its issuer URL)');
   }
@@ -98,11 +99,16 @@ export async function signInWithRobloxDetailed(target: SignInAgent | SignInApp, 
   if (options.user !== undefined) consent.user = options.user;
   if (options.uncheck !== undefined) consent.uncheck = options.uncheck;
   const emulator = typeof options.emulator === 'string' ? undefined : options.emulator;
-  const needsPage = options.uncheck !== undefined || (options.user !== undefined && emulator?.autoApprove !== options.user);
   const timeout = options.timeout ?? 5000;
-  const callbackURL = needsPage && emulator && emulator.autoApprove !== undefined && emulator.autoApprove !== false
-    ? await withConsentPage(emulator, () => authorizeAtEmulator(authorizeURL, { consent, timeout }))
-    : await authorizeAtEmulator(authorizeURL, { consent, timeout });
+  const authorize = () => authorizeAtEmulator(authorizeURL, { consent, timeout });
+  const callbackURL = emulator && 'autoApprove' in emulator
+    ? await takingTurns(emulator, () => {
+        // Decided inside the turn: another sign-in may have the consent page on just now.
+        const approvesAs = emulator.autoApprove;
+        const needsPage = options.uncheck !== undefined || (options.user !== undefined && approvesAs !== options.user);
+        return needsPage && approvesAs !== false ? withConsentPage(emulator, authorize) : authorize();
+      })
+    : await authorize();
 
   const oauthError = callbackURL.searchParams.get('error');
   if (oauthError !== null) {
@@ -120,26 +126,27 @@ export async function signInWithRobloxDetailed(target: SignInAgent | SignInApp, 
   return { agent, response, location };
 }
 
-const consentLocks = new WeakMap<object, Promise<unknown>>();
+const turns = new WeakMap<object, Promise<unknown>>();
 
 /**
- * Runs `step` while the in-process emulator shows its consent page instead of auto-approving, so that the page can
- * be answered as the chosen user. Sign-ins on one emulator take turns here, so concurrent ones never see each
- * other's setting; `autoApprove` is restored as soon as the emulator has answered the authorize request.
+ * Runs the authorize step of sign-ins on one in-process emulator one at a time, so that a sign-in that shows the
+ * consent page (by turning `autoApprove` off for its request) never changes what a concurrent one gets.
  */
-async function withConsentPage<T>(emulator: SignInEmulator, step: () => Promise<T>): Promise<T> {
-  const previous = consentLocks.get(emulator) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(async () => {
-    const saved = emulator.autoApprove as RobloxEmulator['autoApprove'];
-    emulator.autoApprove = false;
-    try {
-      return await step();
-    } finally {
-      emulator.autoApprove = saved;
-    }
-  });
-  consentLocks.set(emulator, run);
+function takingTurns<T>(emulator: object, step: () => Promise<T>): Promise<T> {
+  const run = (turns.get(emulator) ?? Promise.resolve()).catch(() => undefined).then(step);
+  turns.set(emulator, run);
   return run;
+}
+
+/** Runs `step` while the emulator shows its consent page instead of auto-approving; `autoApprove` is restored after. */
+async function withConsentPage<T>(emulator: SignInEmulator, step: () => Promise<T>): Promise<T> {
+  const saved = emulator.autoApprove as RobloxEmulator['autoApprove'];
+  emulator.autoApprove = false;
+  try {
+    return await step();
+  } finally {
+    emulator.autoApprove = saved;
+  }
 }
 
 function samePath(location: string, path: string): boolean {

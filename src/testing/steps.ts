@@ -123,7 +123,7 @@ async function send(step: 'authorize' | 'consent', url: URL, init: RequestInit):
   try {
     return await fetch(url, init);
   } catch (err) {
-    const what = err instanceof Error && err.name === 'TimeoutError' ? 'timed out' : 'failed';
+    const what = (err as { name?: unknown } | null)?.name === 'TimeoutError' ? 'timed out' : 'failed';
     throw new SignInWithRobloxError(step, 0, `the request to the emulator at ${url.origin}${url.pathname} ${what}`, { cause: err });
   }
 }
