@@ -3,10 +3,12 @@ export { ROBLOX_ISSUER, robloxEndpoints, type RobloxEndpoints } from './provider
 export { createIdTokenVerifier, type RobloxIdTokenClaims, type IdTokenVerifier, type IdTokenVerifierOptions, type IdTokenExpectations } from './provider/id-token';
 export { SessionTokenStore, SESSION_TOKENS_KEY, isTokenSet, type TokenSet, type TokenStore } from './tokens/token-set';
 export type { ClientAuthMethod } from './provider/http';
+export type { ClientCredentials } from './provider/http';
 export { RobloxClient, type RobloxClientOptions, type RobloxIntrospection, type CodeExchangeResult } from './provider/client';
 export { parseProfile, type RobloxProfile } from './provider/profile';
 export { parseResources, type RobloxAuthorizedResources, type RobloxAuthorizedUniverse, type RobloxResourceOwner } from './provider/resources';
 export type { ProviderConfig, EndpointOverrides } from './provider/provider';
+export type { Provider } from './provider/provider';
 export type { RobloxRequestFields } from './middleware/request';
 export { refreshTokens, type RefreshTokensOptions } from './middleware/refresh-tokens';
 export { revokeTokens, type RevokeTokensOptions } from './middleware/revoke-tokens';

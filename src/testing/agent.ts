@@ -2,7 +2,9 @@ import { SignInWithRobloxError } from './errors';
 
 /** The part of an HTTP answer the sign-in helpers read (a supertest `Response` has it). */
 export interface SignInResponse {
+  /** The HTTP status. */
   status: number;
+  /** The headers, names in lower case (`location` is read). */
   headers: Record<string, string | string[] | undefined>;
 }
 
@@ -11,6 +13,7 @@ export interface SignInResponse {
  * supertest's `request.agent(app)`. Any object with that method works (e.g. a fetch-based cookie jar).
  */
 export interface SignInAgent {
+  /** Sends `GET path` to the app with the agent's cookies and keeps the cookies the app sets. */
   get(path: string): PromiseLike<SignInResponse>;
 }
 
@@ -20,17 +23,31 @@ export interface SignInAgent {
  */
 export interface SupertestAgentLike {
   /* eslint-disable @typescript-eslint/no-explicit-any */
+  /** Starts a GET request with the agent's cookies. */
   get(url: string): any;
+  /** Starts a POST request with the agent's cookies. */
   post(url: string): any;
+  /** Starts a PUT request with the agent's cookies. */
   put(url: string): any;
+  /** Starts a PATCH request with the agent's cookies. */
   patch(url: string): any;
+  /** Starts a DELETE request with the agent's cookies. */
   delete(url: string): any;
+  /** Starts a HEAD request with the agent's cookies. */
   head(url: string): any;
   /* eslint-enable @typescript-eslint/no-explicit-any */
 }
 
 /** Whatever supertest accepts as an app: an Express app or any `(req, res)` listener, or an `http.Server`. */
-export type SignInApp = ((req: never, res: never) => unknown) | { address(): unknown; listen(...args: never[]): unknown };
+export type SignInApp = ((req: never, res: never) => unknown) | ServerLike;
+
+/** An `http.Server` (or anything supertest takes for one). */
+export interface ServerLike {
+  /** The address it listens on, if it does. */
+  address(): unknown;
+  /** Starts listening. */
+  listen(...args: never[]): unknown;
+}
 
 /** Whether `target` is an agent already (has `get` and is not a request listener). */
 export function isAgent(target: unknown): target is SignInAgent {

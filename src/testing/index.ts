@@ -19,4 +19,4 @@ export { authorizeAtEmulator, beginSignIn, finishSignIn } from './steps';
 export type { AuthorizeAtEmulatorOptions, BegunSignIn, ConsentAnswer } from './steps';
 export { SignInWithRobloxError } from './errors';
 export type { SignInStep } from './errors';
-export type { SignInAgent, SignInApp, SignInResponse, SupertestAgentLike } from './agent';
+export type { ServerLike, SignInAgent, SignInApp, SignInResponse, SupertestAgentLike } from './agent';
