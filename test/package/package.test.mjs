@@ -1,7 +1,8 @@
 // The package as users install it: `npm pack`, then fresh apps that install the tarball from the npm registry's
 // packages (npm's local cache first): an Express 4 and an Express 5 app in strict TypeScript, each with its own
 // @types/express major; a JavaScript CommonJS app (Express 4) and a JavaScript ESM app (Express 5) that complete a
-// login against the emulator with passport-roblox-oidc/testing; the bin; publint --strict and attw on the tarball.
+// login against the emulator with passport-roblox-oidc/testing; a Jest suite configured as docs/testing-your-app.md
+// says; the bin; publint --strict and attw on the tarball.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn } from 'node:child_process';
@@ -25,7 +26,8 @@ const run = (cmd, args, cwd, extra = {}) =>
 /** What each app installs beside the tarball (exact majors: the point is which types an app already has). */
 const APPS = {
   ts4: ['express@4', '@types/express@4', 'express-session@1', '@types/express-session@1', 'passport@0.7', '@types/passport@1', '@types/passport-oauth2@1', 'typescript@5', '@types/node@20'],
-  ts5: ['express@5', '@types/express@5', 'express-session@1', '@types/express-session@1', 'passport@0.7', '@types/passport@1', '@types/passport-oauth2@1', 'supertest@7', '@types/supertest', 'typescript@5', '@types/node@20'],
+  ts5: ['express@5', '@types/express@5', 'express-session@1', '@types/express-session@1', 'passport@0.7', '@types/passport@1', '@types/passport-oauth2@1', 'supertest@7', '@types/supertest', 'typescript@5', '@types/node@20',
+    'jest@29', 'ts-jest@29', '@types/jest@29'],   // and its Jest suite
   cjs4: ['express@4', 'express-session@1', 'passport@0.7', 'supertest@7'],
   esm5: ['express@5', 'express-session@1', 'passport@0.7', 'supertest@7'],
 };
@@ -50,7 +52,7 @@ before(async () => {
   const packedAt = Date.now();
   const made = await Promise.all(Object.entries(APPS).map(([name, deps]) => makeApp(name, deps, name === 'esm5' ? 'module' : 'commonjs')));
   Object.keys(APPS).forEach((name, i) => { apps[name] = made[i]; });
-  console.log(`pack (with build) ${packedAt - started} ms; four apps installed in ${Date.now() - packedAt} ms`);
+  console.log(`pack (with build) ${packedAt - started} ms; apps installed in ${Date.now() - packedAt} ms`);
 });
 
 after(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -272,6 +274,59 @@ test('a strict TypeScript app with express 5 and @types/express@5 type-checks (n
     typeCheck(apps.ts5, 'nodenext', { module: 'nodenext', moduleResolution: 'nodenext' }, ['app.ts', 'app.mts']),
     node10Check(apps.ts5),
   ]);
+});
+
+test('a Jest 29 suite (in the Express 5 TypeScript app) signs in with the testing helpers, using the jest.config.js of docs/testing-your-app.md', () => {
+  const guide = fs.readFileSync(path.join(root, 'docs', 'testing-your-app.md'), 'utf8');
+  const config = /```ts\n\/\/ jest\.config\.js[^\n]*\n([\s\S]*?)```/.exec(guide)?.[1];
+  assert.ok(config, 'the guide shows a jest.config.js');
+  fs.writeFileSync(path.join(apps.ts5, 'jest.config.js'), config);
+  fs.writeFileSync(path.join(apps.ts5, 'account.test.ts'), `
+    import express from 'express';
+    import session from 'express-session';
+    import { Passport } from 'passport';
+    import request from 'supertest';
+    import { RobloxStrategy, refreshTokens } from 'passport-roblox-oidc';
+    import { createRobloxEmulator, ROBLOX_EMULATOR_CLIENT_ID, ROBLOX_EMULATOR_CLIENT_SECRET, type RobloxEmulator } from 'passport-roblox-oidc/emulator';
+    import { signInWithRoblox } from 'passport-roblox-oidc/testing';
+
+    function createApp(issuer: string) {
+      const strategy = new RobloxStrategy(
+        { clientID: ROBLOX_EMULATOR_CLIENT_ID, clientSecret: ROBLOX_EMULATOR_CLIENT_SECRET, callbackURL: 'http://127.0.0.1:3000/auth/roblox/callback', issuer },
+        async (_at: string, _rt: string | undefined, profile: { id: string }) => ({ id: profile.id }),
+      );
+      const passport = new Passport();
+      passport.use(strategy);
+      passport.serializeUser((u: Express.User, done) => done(null, u));
+      passport.deserializeUser((u: Express.User, done) => done(null, u));
+      const app = express();
+      app.use(session({ secret: 's', resave: false, saveUninitialized: false }));
+      app.use(passport.initialize());
+      app.use(passport.session());
+      app.get('/auth/roblox', passport.authenticate('roblox'));
+      app.get('/auth/roblox/callback', passport.authenticate('roblox', { failureRedirect: '/login', successRedirect: '/' }));
+      app.get('/account', refreshTokens({ client: strategy.client }), (req, res) => { res.json({ id: (req.user as { id: string }).id }); });
+      return app;
+    }
+
+    let emulator: RobloxEmulator;
+    beforeAll(async () => { emulator = await createRobloxEmulator({ port: 0, autoApprove: true }); });
+    afterAll(() => emulator.close());
+
+    test('a signed-in user sees their account', async () => {
+      const user = emulator.users[1]!.sub;
+      const agent = await signInWithRoblox(request.agent(createApp(emulator.issuer)), { emulator, user });
+      expect((await agent.get('/account').expect(200)).body.id).toBe(user);
+    });
+    test('a visitor is asked to sign in', async () => {
+      await request(createApp(emulator.issuer)).get('/account').expect(401);
+    });
+  `);
+  try {
+    run(process.execPath, [path.join(apps.ts5, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci'], apps.ts5);
+  } catch (err) {
+    assert.fail(`jest failed:\n${err.stdout}${err.stderr}`);
+  }
 });
 
 test('the roblox-oauth-emulator bin prints help and starts', async () => {
