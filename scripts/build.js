@@ -3,7 +3,8 @@
 // wrapper (`.mjs`, so that `import { RobloxStrategy } from 'passport-roblox-oidc'` gets real named exports) and its
 // declarations (`.d.mts`, re-exporting the CommonJS ones so both module systems see the same types).
 // A subpath whose `src/<name>/index.ts` does not exist is skipped with a warning; a subpath whose `exports` entry or
-// `typesVersions` entry is not in the expected shape fails the build with the entry to write.
+// `typesVersions` entry is not in the expected shape fails the build with the entry to write, or, with `--fix`,
+// has it written into package.json (e.g. after adding `"./redis": {}` to `exports`).
 'use strict';
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -46,8 +47,18 @@ for (const subpath of subpaths) {
     }
   }
 }
-if (problems.length > 0) {
-  console.error(`[build] package.json is not in the shape the build produces:\n  ${problems.join('\n  ')}`);
+if (problems.length > 0 && process.argv.includes('--fix')) {
+  const versions = {};
+  for (const entry of entries) {
+    const subpath = entry === 'index' ? '.' : `./${entry.slice(0, -'/index'.length)}`;
+    pkg.exports[subpath] = expectedExport(entry);
+    if (subpath !== '.') versions[subpath.slice(2)] = [`./dist/${entry}.d.ts`];
+  }
+  pkg.typesVersions = { ...pkg.typesVersions, '*': { ...pkg.typesVersions?.['*'], ...versions } };
+  fs.writeFileSync(path.join(root, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+  console.log(`[build] package.json fixed:\n  ${problems.join('\n  ')}`);
+} else if (problems.length > 0) {
+  console.error(`[build] package.json is not in the shape the build produces (node scripts/build.js --fix writes it):\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
 

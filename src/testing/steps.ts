@@ -114,8 +114,9 @@ export async function authorizeAtEmulator(authorizeURL: URL, options: AuthorizeA
 export async function finishSignIn<R extends SignInResponse>(agent: { get(path: string): PromiseLike<R> }, callbackURL: URL): Promise<R> {
   try {
     return await agent.get(`${callbackURL.pathname}${callbackURL.search}`);
-  } catch (err) {
-    throw new SignInWithRobloxError('callback', 0, `the request to the app's callback ${callbackURL.pathname} failed`, { cause: err });
+  } catch {
+    // No cause attached: the request carried a live code, and a client error may quote what it sent.
+    throw new SignInWithRobloxError('callback', 0, `the request to the app's callback ${callbackURL.pathname} failed`);
   }
 }
 
