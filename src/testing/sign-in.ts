@@ -82,8 +82,13 @@ export async function signInWithRobloxDetailed(target: SignInAgent | SignInApp, 
   if (!options || typeof options !== 'object' || !options.emulator) {
     throw new SignInWithRobloxError('login', 0, 'requires an emulator option (the emulator, or its issuer URL)');
   }
+  let issuer: URL;
+  try {
+    issuer = new URL(typeof options.emulator === 'string' ? options.emulator : options.emulator.issuer);
+  } catch {
+    throw new SignInWithRobloxError('login', 0, 'the emulator option must be the emulator or its issuer URL (emulator.issuer)');
+  }
   const agent = isAgent(target) ? target : supertestAgentFor(target as SignInApp);
-  const issuer = new URL(typeof options.emulator === 'string' ? options.emulator : options.emulator.issuer);
 
   const { authorizeURL } = await beginSignIn(agent, options.loginPath);
   if (authorizeURL.origin !== issuer.origin || !authorizeURL.pathname.startsWith(issuer.pathname)) {

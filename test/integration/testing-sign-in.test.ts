@@ -202,8 +202,11 @@ describe('SignInWithRobloxError', () => {
     expectNoSecrets(err, agent.paths);
   });
 
-  it('refuses a call without an emulator', async () => {
+  it('refuses a call without an emulator or with one that is not a URL', async () => {
     const err = await failure(signInWithRoblox(request.agent(appWithAccount()), {} as never));
     expect(err.message).toContain('emulator option');
+    const bad = await failure(signInWithRoblox(request.agent(appWithAccount()), { emulator: 'not a url' }));
+    expect(bad).toMatchObject({ step: 'login', responseStatus: 0 });
+    expect(bad.message).toContain('issuer URL');
   });
 });
