@@ -5,10 +5,12 @@ export { SessionTokenStore, SESSION_TOKENS_KEY, isTokenSet, type TokenSet, type 
 export { InProcessRefreshCoordinator, type RefreshCoordinator } from './tokens/refresh-coordinator';
 export type { Settled } from './tokens/single-flight';
 export type { ClientAuthMethod } from './provider/http';
+export type { ClientCredentials } from './provider/http';
 export { RobloxClient, type RobloxClientOptions, type RobloxIntrospection, type CodeExchangeResult } from './provider/client';
 export { parseProfile, type RobloxProfile } from './provider/profile';
 export { parseResources, type RobloxAuthorizedResources, type RobloxAuthorizedUniverse, type RobloxResourceOwner } from './provider/resources';
 export type { ProviderConfig, EndpointOverrides } from './provider/provider';
+export type { Provider } from './provider/provider';
 export type { RobloxRequestFields } from './middleware/request';
 export { refreshTokens, type RefreshTokensOptions } from './middleware/refresh-tokens';
 export { revokeTokens, type RevokeTokensOptions } from './middleware/revoke-tokens';

@@ -189,6 +189,7 @@ export interface RobloxEmulator {
   autoApprove: AutoApprove;
   /** A snapshot of calls per endpoint since start or the last {@link resetCounters}. */
   readonly counters: Readonly<Record<EmulatorEndpoint, number>>;
+  /** Sets every counter of {@link counters} back to 0. */
   resetCounters(): void;
   /** Delays every answer of an endpoint (`'*'`: all endpoints without their own setting) by `ms` (at most 2147483647); 0 removes it. */
   setLatency(endpoint: EmulatorEndpoint | '*', ms: number): void;

@@ -57,7 +57,7 @@ export type AsyncVerifyFunctionWithRequest = (req: Request, accessToken: string,
 export type AsyncVerifyFunctionWithRequestAndParams = (req: Request, accessToken: string, refreshToken: string | undefined, params: RobloxTokenParams, profile: RobloxProfile) => Promise<VerifyResult>;
 
 /**
- * Any verify form without `req`; see {@link invokeVerify} for how the form is told apart.
+ * Any verify form without `req`; see `invokeVerify` for how the form is told apart.
  *
  * @example
  * ```ts

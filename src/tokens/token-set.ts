@@ -31,8 +31,11 @@ export interface TokenSet {
  * ```
  */
 export interface TokenStore {
+  /** The request's stored TokenSet, or undefined when none is stored. */
   get(req: Request): TokenSet | undefined | Promise<TokenSet | undefined>;
+  /** Stores the request's TokenSet, replacing the previous one. */
   set(req: Request, tokens: TokenSet): void | Promise<void>;
+  /** Forgets the request's TokenSet. */
   delete(req: Request): void | Promise<void>;
 }
 
@@ -46,17 +49,20 @@ export const SESSION_TOKENS_KEY = 'robloxTokens';
 export class SessionTokenStore implements TokenStore {
   constructor(private readonly key: string = SESSION_TOKENS_KEY) {}
 
+  /** The TokenSet in the session, or undefined when there is none (or it is not a TokenSet). */
   get(req: Request): TokenSet | undefined {
     const value = sessionOf(req)?.[this.key];
     return isTokenSet(value) ? value : undefined;
   }
 
+  /** Puts the TokenSet in the session; throws a RobloxConfigurationError when there is no session. */
   set(req: Request, tokens: TokenSet): void {
     const session = sessionOf(req);
     if (!session) throw new RobloxConfigurationError('SessionTokenStore needs session middleware (express-session) before passport');
     session[this.key] = tokens;
   }
 
+  /** Removes the TokenSet from the session. */
   delete(req: Request): void {
     const session = sessionOf(req);
     if (session) delete session[this.key];

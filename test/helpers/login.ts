@@ -1,11 +1,12 @@
 import request, { type Response } from 'supertest';
 import type { RobloxEmulator } from '../../src/emulator';
+import { authorizeAtEmulator, beginSignIn, finishSignIn, type ConsentAnswer } from '../../src/testing';
 
 /** A supertest agent: keeps the app's session cookie between requests. */
 export type Agent = ReturnType<typeof request.agent>;
 
 /** How {@link authorizeAt} answers a consent page (when the emulator does not auto-approve). */
-export interface ConsentChoice {
+export interface ConsentChoice extends ConsentAnswer {
   decision: 'approve' | 'deny';
   /** The sub of the user to approve as; default: the first user listed. */
   user?: string;
@@ -42,53 +43,22 @@ export interface LoginResult {
 }
 
 /** GETs the app's login route with the agent; expects a 302 and returns the authorization URL. */
-export async function beginLogin(agent: Agent, path = '/auth/roblox'): Promise<{ start: Response; authorizeURL: URL }> {
-  const start = await agent.get(path);
-  const location = start.headers.location as string | undefined;
-  if (start.status !== 302 || !location) {
-    throw new Error(`beginLogin: ${path} answered ${start.status} ${JSON.stringify(start.body)} instead of a redirect`);
-  }
-  return { start, authorizeURL: new URL(location) };
+export function beginLogin(agent: Agent, path = '/auth/roblox'): Promise<{ start: Response; authorizeURL: URL }> {
+  return beginSignIn(agent, path);
 }
 
 /**
  * Follows the authorization URL at the provider over real HTTP (fetch, no automatic redirects), answering
- * a consent page if asked to, and returns where the provider redirects the browser.
+ * a consent page if asked to, and returns where the provider redirects the browser. Built on the published
+ * `authorizeAtEmulator` (passport-roblox-oidc/testing), so the tests exercise the same code users' tests run.
  */
-export async function authorizeAt(authorizeURL: URL, consent?: ConsentChoice): Promise<URL> {
-  const res = await fetch(authorizeURL, { redirect: 'manual' });
-  const body = await res.text();
-  if (res.status === 200 && consent) {
-    const requestId = /name="request_id" value="([^"]+)"/.exec(body)?.[1];
-    const action = /<form method="post" action="([^"]+)"/.exec(body)?.[1];
-    const firstUser = /name="user" value="([^"]+)"/.exec(body)?.[1];
-    if (!requestId || !action) throw new Error('authorizeAt: the consent page has no form');
-    const form = new URLSearchParams({ request_id: requestId, decision: consent.decision, user: consent.user ?? firstUser ?? '' });
-    // Like a browser: every checked box of the form is posted (the emulator keeps the chosen user's).
-    for (const [, name] of body.matchAll(/<input type="checkbox" name="([^"]+)" value="on" checked>/g)) {
-      if (name && !consent.uncheck?.includes(name)) form.set(name, 'on');
-    }
-    const decided = await fetch(new URL(action.replace(/&amp;/g, '&'), authorizeURL), {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString(),
-    });
-    await decided.arrayBuffer();
-    return redirectTarget(decided.status, decided.headers.get('location'), 'the consent decision');
-  }
-  return redirectTarget(res.status, res.headers.get('location'), 'authorize');
-}
-
-function redirectTarget(status: number, location: string | null, what: string): URL {
-  if (status !== 302 && status !== 303) throw new Error(`authorizeAt: ${what} answered ${status} instead of a redirect`);
-  if (!location) throw new Error(`authorizeAt: ${what} redirected without a Location`);
-  return new URL(location);
+export function authorizeAt(authorizeURL: URL, consent?: ConsentChoice): Promise<URL> {
+  return authorizeAtEmulator(authorizeURL, consent ? { consent } : {});
 }
 
 /** Replays the provider's redirect against the app with the agent (so the session cookie is sent and updated). */
 export function finishLogin(agent: Agent, callbackURL: URL): Promise<Response> {
-  return agent.get(`${callbackURL.pathname}${callbackURL.search}`).then((res) => res);
+  return finishSignIn(agent, callbackURL);
 }
 
 /**

@@ -1,87 +1,206 @@
-// The package as users install it: `npm pack`, then fresh projects that require() it from CommonJS,
-// import it from ESM, type-check against its published types in strict TypeScript, and run its bin.
+// The package as users install it: `npm pack`, then fresh apps that install the tarball from the npm registry's
+// packages (npm's local cache first): an Express 4 and an Express 5 app in strict TypeScript, each with its own
+// @types/express major; a JavaScript CommonJS app (Express 4) and a JavaScript ESM app (Express 5) that complete a
+// login against the emulator with passport-roblox-oidc/testing; a Jest suite configured as docs/testing-your-app.md
+// says; the bin; publint --strict and attw on the tarball.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+const execFileAsync = promisify(execFile);
 let work;
-let consumer;
 let packed;
+let tarball;
+const apps = {};
 
 const run = (cmd, args, cwd, extra = {}) =>
-  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000, ...extra });
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000, ...extra });
 
-before(() => {
+/** What each app installs beside the tarball (exact majors: the point is which types an app already has). */
+const APPS = {
+  ts4: ['express@4', '@types/express@4', 'express-session@1', '@types/express-session@1', 'passport@0.7', '@types/passport@1', '@types/passport-oauth2@1', 'typescript@5', '@types/node@20'],
+  ts5: ['express@5', '@types/express@5', 'express-session@1', '@types/express-session@1', 'passport@0.7', '@types/passport@1', '@types/passport-oauth2@1', 'supertest@7', '@types/supertest', 'typescript@5', '@types/node@20',
+    'jest@29', 'ts-jest@29', '@types/jest@29'],   // and its Jest suite
+  cjs4: ['express@4', 'express-session@1', 'passport@0.7', 'supertest@7'],
+  esm5: ['express@5', 'express-session@1', 'passport@0.7', 'supertest@7'],
+};
+
+async function makeApp(name, deps, type) {
+  const dir = path.join(work, name);
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true, type }));
+  try {
+    await execFileAsync(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball, ...deps], { cwd: dir, timeout: 120_000 });
+  } catch (err) {
+    throw new Error(`npm install in ${name} failed:\n${err.stdout}${err.stderr}`);
+  }
+  return dir;
+}
+
+before(async () => {
+  const started = Date.now();
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'prox-pack-'));
   [packed] = JSON.parse(run(npm, ['pack', '--json', '--pack-destination', work], root));
-  consumer = path.join(work, 'consumer');
-  fs.mkdirSync(consumer);
-  fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-  run(npm, ['install', '--no-audit', '--no-fund', path.join(work, packed.filename), 'typescript@^5', '@types/node@20', 'express@5', 'express-session', 'passport'], consumer);
+  tarball = path.join(work, packed.filename);
+  const packedAt = Date.now();
+  const made = await Promise.all(Object.entries(APPS).map(([name, deps]) => makeApp(name, deps, name === 'esm5' ? 'module' : 'commonjs')));
+  Object.keys(APPS).forEach((name, i) => { apps[name] = made[i]; });
+  console.log(`pack (with build) ${packedAt - started} ms; apps installed in ${Date.now() - packedAt} ms`);
 });
 
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 
-test('the tarball holds only what users need', () => {
+test('the tarball holds only what users need, and no install-time script', () => {
   const files = packed.files.map((f) => f.path);
   console.log(`tarball: ${packed.filename}, ${packed.size} bytes packed, ${packed.unpackedSize} bytes unpacked, ${files.length} files`);
-  assert.ok(files.includes('dist/index.js') && files.includes('dist/index.mjs') && files.includes('dist/index.d.ts'));
-  assert.ok(files.includes('dist/emulator/index.js') && files.includes('dist/emulator/cli.js'));
+  for (const entry of ['index', 'emulator/index', 'testing/index']) {
+    for (const ext of ['.js', '.mjs', '.d.ts', '.d.mts']) assert.ok(files.includes(`dist/${entry}${ext}`), `dist/${entry}${ext}`);
+  }
+  assert.ok(files.includes('dist/emulator/cli.js'));
   assert.ok(files.includes('README.md') && files.includes('package.json'));
   const stray = files.filter((f) => !/^(dist\/|README\.md$|LICENSE$|package\.json$)/.test(f) || /\.test\.|\.env/.test(f));
   assert.deepEqual(stray, []);
+  const manifest = JSON.parse(fs.readFileSync(path.join(apps.cjs4, 'node_modules', 'passport-roblox-oidc', 'package.json'), 'utf8'));
+  for (const script of ['preinstall', 'install', 'postinstall', 'prepare']) assert.equal(manifest.scripts?.[script], undefined, script);
+  assert.equal(manifest.type, 'commonjs');
+  for (const types of ['@types/express', '@types/passport', '@types/passport-oauth2']) {
+    assert.equal(manifest.dependencies[types], undefined, `${types} is not a dependency`);
+    assert.equal(manifest.peerDependenciesMeta[types]?.optional, true, `${types} is an optional peer`);
+  }
 });
 
-test('CommonJS consumers require() the package and the emulator subpath', () => {
-  const out = run(process.execPath, ['-e', `
-    const lib = require('passport-roblox-oidc');
-    const { createRobloxEmulator } = require('passport-roblox-oidc/emulator');
-    if (lib.RobloxStrategy !== lib.Strategy) throw new Error('Strategy alias missing');
-    for (const n of ['RobloxClient', 'refreshTokens', 'revokeTokens', 'authorizedResources']) if (typeof lib[n] !== 'function') throw new Error(n);
-    const s = new lib.RobloxStrategy({ clientID: 'x', clientSecret: 'y', callbackURL: 'https://app.example/cb' }, () => {});
-    console.log(s.name, typeof createRobloxEmulator);
-  `], consumer);
-  assert.equal(out.trim(), 'roblox function');
+test('publint --strict finds nothing in the tarball', () => {
+  let out;
+  try {
+    out = run(process.execPath, [path.join(root, 'node_modules', 'publint', 'src', 'cli.js'), 'run', tarball, '--strict'], root);
+  } catch (err) {
+    assert.fail(`publint failed:\n${err.stdout}${err.stderr}`);
+  }
+  console.log(out.trim());
+  assert.match(out, /All good!/);
 });
 
-test('ESM consumers import named exports, and the emulator serves discovery', async () => {
-  const out = run(process.execPath, ['--input-type=module', '-e', `
-    import { RobloxStrategy, Strategy, RobloxClient, refreshTokens } from 'passport-roblox-oidc';
-    import { createRobloxEmulator } from 'passport-roblox-oidc/emulator';
-    if (RobloxStrategy !== Strategy || typeof RobloxClient !== 'function' || typeof refreshTokens !== 'function') throw new Error('exports');
-    const emu = await createRobloxEmulator({ port: 0 });
-    const doc = await (await fetch(emu.issuer + '.well-known/openid-configuration')).json();
-    console.log(doc.issuer === emu.issuer ? 'ok' : 'mismatch');
-    await emu.close();
-  `], consumer);
-  assert.equal(out.trim(), 'ok');
+test('@arethetypeswrong/cli finds no problem in any entry of the tarball', () => {
+  let out;
+  try {
+    out = run(bin('attw'), [tarball, '--no-definitely-typed', '--no-emoji', '--no-color', '--format', 'table-flipped'], root);
+  } catch (err) {
+    assert.fail(`attw failed:\n${err.stdout}${err.stderr}`);
+  }
+  console.log(out.trim());
+  assert.match(out, /No problems found/);
+  for (const entry of ['"passport-roblox-oidc"', '"passport-roblox-oidc/emulator"', '"passport-roblox-oidc/testing"']) assert.ok(out.includes(entry), entry);
 });
 
-test('a strict TypeScript consumer type-checks against the published types', () => {
-  fs.writeFileSync(path.join(consumer, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, types: ['node'] },
-    files: ['app.ts'],
-  }));
-  fs.writeFileSync(path.join(consumer, 'app.ts'), `
+/** The app every consumer builds: a strategy on the emulator, its routes, and the middleware. */
+const expressApp = (lib) => `
+    const strategy = new RobloxStrategy(
+      { clientID: ROBLOX_EMULATOR_CLIENT_ID, clientSecret: ROBLOX_EMULATOR_CLIENT_SECRET, callbackURL: 'http://127.0.0.1:3000/auth/roblox/callback', issuer: emulator.issuer },
+      (accessToken, refreshToken, profile, done) => done(null, { id: profile.id, name: profile.displayName }),
+    );
+    const passport = new Passport();
+    passport.use(strategy);
+    passport.serializeUser((user, done) => done(null, user));
+    passport.deserializeUser((user, done) => done(null, user));
+    const app = express();
+    app.use(session({ secret: 'package-test', resave: false, saveUninitialized: false }));
+    app.use(passport.initialize());
+    app.use(passport.session());
+    app.get('/auth/roblox', passport.authenticate('roblox'));
+    app.get('/auth/roblox/callback', passport.authenticate('roblox', { failureRedirect: '/login', successRedirect: '/' }));
+    app.get('/me', refreshTokens({ client: strategy.client }), (req, res) => res.json({ id: req.user.id, scope: req.robloxTokens.scope, lib: '${lib}' }));
+    app.get('/resources', authorizedResources({ client: strategy.client }), (req, res) => res.json({ universes: req.robloxResources.universes.length }));
+    app.post('/logout', revokeTokens({ client: strategy.client }), (req, res) => res.json({ revoked: !req.robloxRevokeError }));
+`;
+
+/** Signs in as the emulator's second user with the testing helper, then calls the protected routes. */
+const signInAndCall = `
+    const user = emulator.users[1].sub;
+    const agent = await signInWithRoblox(app, { emulator, user, failureRedirect: '/login' });
+    const me = await agent.get('/me').expect(200);
+    const resources = await agent.get('/resources').expect(200);
+    const logout = await agent.post('/logout').expect(200);
+    await agent.get('/me').expect(401);
+    console.log(JSON.stringify({ ...me.body, signedInAs: me.body.id === user, universes: resources.body.universes, revoked: logout.body.revoked }));
+`;
+
+test('a JavaScript CommonJS app on Express 4 completes a login against the emulator', () => {
+  fs.writeFileSync(path.join(apps.cjs4, 'app.js'), `
+    const express = require('express');
+    const session = require('express-session');
+    const { Passport } = require('passport');
+    const { RobloxStrategy, Strategy, refreshTokens, revokeTokens, authorizedResources } = require('passport-roblox-oidc');
+    const { createRobloxEmulator, ROBLOX_EMULATOR_CLIENT_ID, ROBLOX_EMULATOR_CLIENT_SECRET } = require('passport-roblox-oidc/emulator');
+    const { signInWithRoblox, SignInWithRobloxError } = require('passport-roblox-oidc/testing');
+    if (RobloxStrategy !== Strategy || typeof SignInWithRobloxError !== 'function') throw new Error('exports');
+    (async () => {
+      const emulator = await createRobloxEmulator({ port: 0, autoApprove: true });
+      try {
+        ${expressApp('cjs')}
+        ${signInAndCall}
+      } finally {
+        await emulator.close();
+      }
+    })().catch((err) => { console.error(err); process.exit(1); });
+  `);
+  const out = JSON.parse(run(process.execPath, ['app.js'], apps.cjs4));
+  assert.deepEqual(out, { id: out.id, scope: ['openid', 'profile'], lib: 'cjs', signedInAs: true, universes: out.universes, revoked: true });
+  assert.equal(typeof out.universes, 'number');
+});
+
+test('a JavaScript ESM app on Express 5 completes a login against the emulator', () => {
+  fs.writeFileSync(path.join(apps.esm5, 'app.js'), `
     import express from 'express';
+    import session from 'express-session';
+    import { Passport } from 'passport';
+    import { RobloxStrategy, refreshTokens, revokeTokens, authorizedResources } from 'passport-roblox-oidc';
+    import { createRobloxEmulator, ROBLOX_EMULATOR_CLIENT_ID, ROBLOX_EMULATOR_CLIENT_SECRET } from 'passport-roblox-oidc/emulator';
+    import { signInWithRoblox } from 'passport-roblox-oidc/testing';
+    import testingDefault from 'passport-roblox-oidc/testing';
+    if (testingDefault.signInWithRoblox !== signInWithRoblox) throw new Error('default export');
+    const emulator = await createRobloxEmulator({ port: 0, autoApprove: true });
+    try {
+      ${expressApp('esm')}
+      ${signInAndCall}
+    } finally {
+      await emulator.close();
+    }
+  `);
+  const out = JSON.parse(run(process.execPath, ['app.js'], apps.esm5));
+  assert.deepEqual(out, { id: out.id, scope: ['openid', 'profile'], lib: 'esm', signedInAs: true, universes: out.universes, revoked: true });
+  assert.equal(typeof out.universes, 'number');
+});
+
+/** A strict TypeScript app using every public middleware and the testing helpers. */
+const tsApp = (withSupertest) => `
+    import express from 'express';
+    import session from 'express-session';
     import passport from 'passport';
     import { RobloxStrategy, RobloxClient, refreshTokens, revokeTokens, authorizedResources, type RobloxProfile, type TokenSet, RobloxError } from 'passport-roblox-oidc';
-    import { createRobloxEmulator } from 'passport-roblox-oidc/emulator';
+    import { createRobloxEmulator, ROBLOX_EMULATOR_CLIENT_ID } from 'passport-roblox-oidc/emulator';
+    import { signInWithRoblox, SignInWithRobloxError, type SignInResponse } from 'passport-roblox-oidc/testing';
+    ${withSupertest ? "import request from 'supertest';" : ''}
 
     interface User { id: string; name: string }
     const strategy = new RobloxStrategy(
-      { clientID: 'id', clientSecret: 'secret', callbackURL: 'https://app.example/auth/roblox/callback' },
+      { clientID: ROBLOX_EMULATOR_CLIENT_ID, clientSecret: 'secret', callbackURL: 'https://app.example/auth/roblox/callback' },
       (accessToken: string, refreshToken: string | undefined, profile: RobloxProfile, done: (err: unknown, user?: User) => void) =>
         done(null, { id: profile.id, name: profile.displayName }),
     );
     passport.use(strategy);
     const client: RobloxClient = strategy.client;
     const app = express();
+    app.use(session({ secret: 's', resave: false, saveUninitialized: false }));
+    app.use(passport.initialize());
+    app.use(passport.session());
+    app.get('/auth/roblox', passport.authenticate('roblox'));
     app.get('/tokens', refreshTokens({ client }), (req, res) => {
       const t: TokenSet | undefined = req.robloxTokens;
       res.json({ expiresAt: t?.expiresAt, universes: req.robloxResources?.universes.length });
@@ -90,19 +209,130 @@ test('a strict TypeScript consumer type-checks against the published types', () 
     app.get('/resources', authorizedResources({ client }), (_req, res) => res.end());
     const err: unknown = new Error();
     if (err instanceof RobloxError) console.log(err.code.toUpperCase());
-    void createRobloxEmulator({ port: 0 }).then((emu) => emu.close());
+    if (err instanceof SignInWithRobloxError) console.log(err.step, err.responseStatus);
+
+    export async function signedIn(): Promise<void> {
+      const emulator = await createRobloxEmulator({ port: 0 });
+      const jar = { get: async (path: string): Promise<SignInResponse & { body: string }> => ({ status: 200, headers: {}, body: path }) };
+      const same: typeof jar = await signInWithRoblox(jar, { emulator, user: emulator.users[0]!.sub });
+      void same;
+      ${withSupertest
+        ? "const agent = await signInWithRoblox(request.agent(app), { emulator }); const res = await agent.get('/tokens').expect(200); const n: number = res.status; void n;"
+        : "const loose = await signInWithRoblox(app, { emulator: emulator.issuer }); void loose.get('/tokens');"}
+      await emulator.close();
+    }
+`;
+
+/** Type-checks the app's `files` with these compiler options (strict, and the library's .d.ts files checked too). */
+async function typeCheck(dir, name, compilerOptions, files = ['app.ts']) {
+  fs.writeFileSync(path.join(dir, `tsconfig.${name}.json`), JSON.stringify({
+    compilerOptions: { strict: true, target: 'es2022', noEmit: true, types: ['node'], esModuleInterop: true, skipLibCheck: false, ...compilerOptions },
+    files,
+  }));
+  try {
+    await execFileAsync(process.execPath, [path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', `tsconfig.${name}.json`], { cwd: dir, timeout: 120_000 });
+  } catch (err) {
+    assert.fail(`tsc (${name}) failed:\n${err.stdout}${err.stderr}`);
+  }
+}
+
+/** TypeScript's node10 resolution (`module: commonjs`) finds every subpath through typesVersions. */
+const node10App = `
+    import { RobloxStrategy, refreshTokens } from 'passport-roblox-oidc';
+    import { createRobloxEmulator } from 'passport-roblox-oidc/emulator';
+    import { signInWithRoblox, SignInWithRobloxError } from 'passport-roblox-oidc/testing';
+    const used: [typeof RobloxStrategy, typeof refreshTokens, typeof createRobloxEmulator, typeof signInWithRoblox, typeof SignInWithRobloxError] =
+      [RobloxStrategy, refreshTokens, createRobloxEmulator, signInWithRoblox, SignInWithRobloxError];
+    export default used;
+`;
+
+/** The node10 check: resolution of the subpaths only (the declarations themselves are checked by the nodenext run). */
+function node10Check(dir) {
+  fs.writeFileSync(path.join(dir, 'node10.ts'), node10App);
+  return typeCheck(dir, 'node10', { module: 'commonjs', moduleResolution: 'node10', skipLibCheck: true }, ['node10.ts']);
+}
+
+const typesVersionOf = (dir) => JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', '@types', 'express', 'package.json'), 'utf8')).version;
+
+test('a strict TypeScript app with express 4 and @types/express@4 type-checks (nodenext and node10), with no second @types/express', async () => {
+  assert.match(typesVersionOf(apps.ts4), /^4\./);
+  assert.equal(fs.existsSync(path.join(apps.ts4, 'node_modules', 'passport-roblox-oidc', 'node_modules')), false, 'nothing nested under the package');
+  assert.equal(fs.existsSync(path.join(apps.ts4, 'node_modules', 'supertest')), false, 'the testing types need no supertest');
+  fs.writeFileSync(path.join(apps.ts4, 'app.ts'), tsApp(false));
+  await Promise.all([
+    typeCheck(apps.ts4, 'nodenext', { module: 'nodenext', moduleResolution: 'nodenext' }),
+    node10Check(apps.ts4),
+  ]);
+});
+
+test('a strict TypeScript app with express 5 and @types/express@5 type-checks (nodenext, ESM and node10)', async () => {
+  assert.match(typesVersionOf(apps.ts5), /^5\./);
+  fs.writeFileSync(path.join(apps.ts5, 'app.ts'), tsApp(true));
+  fs.copyFileSync(path.join(apps.ts5, 'app.ts'), path.join(apps.ts5, 'app.mts'));
+  await Promise.all([
+    // One program: app.ts is CommonJS (the app's type), app.mts is ESM, so both conditions' types are checked.
+    typeCheck(apps.ts5, 'nodenext', { module: 'nodenext', moduleResolution: 'nodenext' }, ['app.ts', 'app.mts']),
+    node10Check(apps.ts5),
+  ]);
+});
+
+test('a Jest 29 suite (in the Express 5 TypeScript app) signs in with the testing helpers, using the jest.config.js of docs/testing-your-app.md', () => {
+  const guide = fs.readFileSync(path.join(root, 'docs', 'testing-your-app.md'), 'utf8');
+  const config = /```ts\n\/\/ jest\.config\.js[^\n]*\n([\s\S]*?)```/.exec(guide)?.[1];
+  assert.ok(config, 'the guide shows a jest.config.js');
+  fs.writeFileSync(path.join(apps.ts5, 'jest.config.js'), config);
+  fs.writeFileSync(path.join(apps.ts5, 'account.test.ts'), `
+    import express from 'express';
+    import session from 'express-session';
+    import { Passport } from 'passport';
+    import request from 'supertest';
+    import { RobloxStrategy, refreshTokens } from 'passport-roblox-oidc';
+    import { createRobloxEmulator, ROBLOX_EMULATOR_CLIENT_ID, ROBLOX_EMULATOR_CLIENT_SECRET, type RobloxEmulator } from 'passport-roblox-oidc/emulator';
+    import { signInWithRoblox } from 'passport-roblox-oidc/testing';
+
+    function createApp(issuer: string) {
+      const strategy = new RobloxStrategy(
+        { clientID: ROBLOX_EMULATOR_CLIENT_ID, clientSecret: ROBLOX_EMULATOR_CLIENT_SECRET, callbackURL: 'http://127.0.0.1:3000/auth/roblox/callback', issuer },
+        async (_at: string, _rt: string | undefined, profile: { id: string }) => ({ id: profile.id }),
+      );
+      const passport = new Passport();
+      passport.use(strategy);
+      passport.serializeUser((u: Express.User, done) => done(null, u));
+      passport.deserializeUser((u: Express.User, done) => done(null, u));
+      const app = express();
+      app.use(session({ secret: 's', resave: false, saveUninitialized: false }));
+      app.use(passport.initialize());
+      app.use(passport.session());
+      app.get('/auth/roblox', passport.authenticate('roblox'));
+      app.get('/auth/roblox/callback', passport.authenticate('roblox', { failureRedirect: '/login', successRedirect: '/' }));
+      app.get('/account', refreshTokens({ client: strategy.client }), (req, res) => { res.json({ id: (req.user as { id: string }).id }); });
+      return app;
+    }
+
+    let emulator: RobloxEmulator;
+    beforeAll(async () => { emulator = await createRobloxEmulator({ port: 0, autoApprove: true }); });
+    afterAll(() => emulator.close());
+
+    test('a signed-in user sees their account', async () => {
+      const user = emulator.users[1]!.sub;
+      const agent = await signInWithRoblox(request.agent(createApp(emulator.issuer)), { emulator, user });
+      expect((await agent.get('/account').expect(200)).body.id).toBe(user);
+    });
+    test('a visitor is asked to sign in', async () => {
+      await request(createApp(emulator.issuer)).get('/account').expect(401);
+    });
   `);
   try {
-    run(process.execPath, [path.join(consumer, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', consumer], consumer);
+    run(process.execPath, [path.join(apps.ts5, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci'], apps.ts5);
   } catch (err) {
-    assert.fail(`tsc failed:\n${err.stdout}${err.stderr}`);
+    assert.fail(`jest failed:\n${err.stdout}${err.stderr}`);
   }
 });
 
 test('the roblox-oauth-emulator bin prints help and starts', async () => {
-  const bin = path.join(consumer, 'node_modules', '.bin', 'roblox-oauth-emulator');
-  assert.match(run(bin, ['--help'], consumer), /--port/);
-  const child = spawn(bin, ['--port', '0'], { cwd: consumer, stdio: ['ignore', 'pipe', 'pipe'] });
+  const emulatorBin = path.join(apps.cjs4, 'node_modules', '.bin', 'roblox-oauth-emulator');
+  assert.match(run(emulatorBin, ['--help'], apps.cjs4), /--port/);
+  const child = spawn(emulatorBin, ['--port', '0'], { cwd: apps.cjs4, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     const issuer = await new Promise((resolve, reject) => {
       let out = '';
@@ -121,11 +351,11 @@ test('the roblox-oauth-emulator bin prints help and starts', async () => {
     assert.equal(res.status, 200);
     assert.equal((await res.json()).keys[0].alg, 'ES256');
   } finally {
-    child.kill('SIGTERM');
+    process.kill(child.pid, 'SIGTERM');
   }
 });
 
-test('npx roblox-oauth-emulator works from the repository itself after npm install', () => {
+test('npx roblox-oauth-emulator works from the repository itself once built (npm pack built it)', () => {
   const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
   assert.match(run(npx, ['--no-install', 'roblox-oauth-emulator', '--help'], root), /Usage: roblox-oauth-emulator/);
 });
