@@ -1,9 +1,9 @@
 import request from 'supertest';
 import { createTestApp } from '../helpers/app';
-import { useEmulator } from '../helpers/emulator';
+import { modeEmulators, REFRESH_MODES } from '../helpers/emulator';
 import { authorizeAt, beginLogin, finishLogin, login, type Agent } from '../helpers/login';
 
-const emu = useEmulator();
+const { use: useModeEmulator, emu } = modeEmulators();
 
 async function state(agent: Agent) {
   const me = (await agent.get('/me')).body;
@@ -25,7 +25,9 @@ function withParams(url: URL, extra: Record<string, string>, replace = false): U
   return copy;
 }
 
-describe('RobloxStrategy callback defences', () => {
+describe.each(REFRESH_MODES)('RobloxStrategy callback defences, refresh answers %s', (_mode: string, refreshIdToken: boolean) => {
+  useModeEmulator({ refreshIdToken });
+
   it('refuses a replayed callback: the transaction is consumed on first use', async () => {
     const app = createTestApp({ emulator: emu() });
     const agent = request.agent(app);
@@ -188,7 +190,9 @@ describe('RobloxStrategy callback defences', () => {
   });
 });
 
-describe('RobloxStrategy returnTo', () => {
+describe.each(REFRESH_MODES)('RobloxStrategy returnTo, refresh answers %s', (_mode: string, refreshIdToken: boolean) => {
+  useModeEmulator({ refreshIdToken });
+
   const cases: Array<[string, string]> = [
     ['/x', '/x'],
     ['/x?tab=2', '/x?tab=2'],
