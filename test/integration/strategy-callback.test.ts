@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createTestApp } from '../helpers/app';
-import { modeEmulators, REFRESH_MODES } from '../helpers/emulator';
+import { CLIENT_ID, CLIENT_SECRET, modeEmulators, REFRESH_MODES } from '../helpers/emulator';
 import { authorizeAt, beginLogin, finishLogin, login, type Agent } from '../helpers/login';
 
 const { use: useModeEmulator, emu } = modeEmulators();
@@ -120,6 +120,31 @@ describe.each(REFRESH_MODES)('RobloxStrategy callback defences, refresh answers 
     const tampered = withParams(await approvedCallback(agent), { code: 'forged-code' }, true);
     expect((await finishLogin(agent, tampered)).headers.location).toBe('/login-failed');
     expect((await state(agent)).messages).toEqual(['Roblox did not accept the sign-in code (it expired or was already used). Please sign in again.']);
+    expect(app.errors).toEqual([]);
+  });
+
+  it('fails with the same invalid_grant login failure when the token endpoint answers 401 for a used code, as Roblox does', async () => {
+    const app = createTestApp({ emulator: emu() });
+    const agent = request.agent(app);
+    const callback = await approvedCallback(agent);
+    // Someone else presents the code first (with a wrong verifier): it is burned, and Roblox answers 401.
+    const burn = await fetch(emu().endpoints.token, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code', code: callback.searchParams.get('code')!, code_verifier: 'v'.repeat(43),
+        client_id: CLIENT_ID, client_secret: CLIENT_SECRET,
+      }),
+    });
+    expect(burn.status).toBe(401);
+    expect(((await burn.json()) as { error: string }).error).toBe('invalid_grant');
+    emu().resetCounters();
+
+    expect((await finishLogin(agent, callback)).headers.location).toBe('/login-failed');
+    expect(emu().counters.token).toBe(1); // the app's exchange, refused with 401
+    const { me, messages } = await state(agent);
+    expect(me.authenticated).toBe(false);
+    expect(messages).toEqual(['Roblox did not accept the sign-in code (it expired or was already used). Please sign in again.']);
     expect(app.errors).toEqual([]);
   });
 
