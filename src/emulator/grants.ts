@@ -58,7 +58,7 @@ export interface TokenRecord {
   expiresAt: number;
 }
 
-/** 256 bits of randomness, base64url: codes, refresh tokens, consent request IDs. */
+/** 256 bits of randomness, base64url: codes and consent request IDs. */
 export function randomToken(): string {
   return randomBytes(32).toString('base64url');
 }
