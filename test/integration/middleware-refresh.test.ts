@@ -101,7 +101,7 @@ describe.each(REFRESH_MODES)('refreshTokens() against the emulator, refresh answ
     const { agent, tokens: t0 } = await signedIn(app);
     travel(AFTER_EXPIRY);
     emu().resetCounters();
-    emu().setLatency('token', 100); // keep the refresh in flight while the requests pile up
+    emu().setLatency('token', 400); // keep the refresh in flight while the requests pile up (long enough on a loaded machine)
 
     const responses = await Promise.all(Array.from({ length: 50 }, () => agent.get('/api/tokens')));
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));
