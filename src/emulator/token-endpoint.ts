@@ -43,7 +43,7 @@ async function issueTokens(
   ctx.grants.addAccess(accessToken, { ...base, jti: atJti, expiresAt: now + settings.accessTokenTtl * 1000 });
   const rtJti = tokenId('RT.');
   const refreshExp = iat + Math.ceil(settings.refreshTokenTtl);
-  const refreshToken = await ctx.refreshTokens.seal({ sub: grant.sub, aid: grant.id, jti: rtJti, iat, exp: refreshExp, iss: ctx.issuer, aud: grant.clientId });
+  const refreshToken = ctx.refreshTokens.seal({ sub: grant.sub, aid: grant.id, jti: rtJti, iat, exp: refreshExp, iss: ctx.issuer, aud: grant.clientId });
   ctx.grants.setRefresh(grant, refreshToken, { ...base, jti: rtJti, expiresAt: now + settings.refreshTokenTtl * 1000 });
 
   const body: Record<string, unknown> = {

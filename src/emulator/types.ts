@@ -56,6 +56,7 @@ export interface EmulatorClient {
   readonly allowLoopbackRedirects: boolean;
   readonly scopes: readonly string[];
   readonly name: string;
+  /** False for an app limited to {@link ROBLOX_UNPUBLISHED_USER_LIMIT} distinct users. */
   readonly published: boolean;
 }
 
