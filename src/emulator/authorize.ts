@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { consentPage, errorPage } from './consent-page';
 import type { EmulatorContext } from './context';
-import { redirectAllowed } from './defaults';
+import { redirectAllowed, ROBLOX_UNPUBLISHED_USER_LIMIT } from './defaults';
 import type { PendingRequest } from './grants';
 import { HttpProblem, param, parseParams, readForm, redirectWith, sendHtml, type Params } from './http-io';
 import { chosenResources } from './resource-choice';
@@ -63,8 +63,26 @@ function validate(params: Params, client: EmulatorClient, redirectUri: string): 
 }
 
 /**
+ * Counts the user among the app's authorizing users; false when the app is unpublished and already has
+ * {@link ROBLOX_UNPUBLISHED_USER_LIMIT} others (Roblox's limit for apps not yet reviewed).
+ */
+function admitUser(ctx: EmulatorContext, clientId: string, sub: string): boolean {
+  let users = ctx.authorizedUsers.get(clientId);
+  if (!users) {
+    users = new Set();
+    ctx.authorizedUsers.set(clientId, users);
+  }
+  if (users.has(sub)) return true;
+  const client = ctx.clients.get(clientId);
+  if (client && !client.published && users.size >= ROBLOX_UNPUBLISHED_USER_LIMIT) return false;
+  users.add(sub);
+  return true;
+}
+
+/**
  * Sends the successful authorization response: a fresh code (or nothing for `response_type=none`) and the state.
- * The code carries what the user shared; the grant made from it answers the resources endpoint with that.
+ * The code carries what the user shared; the grant made from it answers the resources endpoint with that. An
+ * unpublished app past its user limit gets an error page instead (the user stays on the provider, as on Roblox).
  */
 function approve(
   ctx: EmulatorContext,
@@ -73,6 +91,18 @@ function approve(
   user: EmulatorUser,
   resources: EmulatorResources,
 ): void {
+  if (!admitUser(ctx, request.clientId, user.sub)) {
+    sendHtml(
+      res,
+      403,
+      errorPage(
+        'This app has reached its user limit',
+        `This app is not published yet, and an unpublished app can be authorized by at most ${ROBLOX_UNPUBLISHED_USER_LIMIT} users. ` +
+          'It already has that many, so you cannot authorize it until its developer publishes it.',
+      ),
+    );
+    return;
+  }
   const code =
     request.responseType === 'code'
       ? ctx.grants.addCode({

@@ -20,7 +20,9 @@ Options:
   --auto-approve [sub]   Skip the consent page: approve as the first test user, or as <sub>
   --client-id <id>       Register an app besides the default ones
   --client-secret <s>    Its secret (omit for a public client, which must use PKCE)
-  --redirect-uri <uri>   Its redirect URI, matched exactly (repeat for several)
+  --redirect-uri <uri>   Its redirect URI, matched exactly (repeat for several; at most 10, each at most 256 characters)
+  --refresh-id-token     Include an ID token in refresh answers (Roblox's example has none; its prose says one)
+  --unpublished          Treat every app as unpublished: at most 10 distinct users may authorize each
   -h, --help             Show this help
 `;
 
@@ -81,6 +83,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         break;
       case '--redirect-uri':
         redirectUris.push(value());
+        break;
+      case '--refresh-id-token':
+        options.refreshIdToken = true;
+        break;
+      case '--unpublished':
+        options.published = false;
         break;
       default:
         throw new CliError(`Unknown option ${JSON.stringify(flag)}`);

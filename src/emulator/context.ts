@@ -3,6 +3,7 @@ import type { Faults } from './faults';
 import type { GrantStore } from './grants';
 import type { IdTokenIssuer } from './id-tokens';
 import type { KeyStore } from './keys';
+import type { RefreshTokenSealer } from './refresh-tokens';
 import type { TokenResponseTweak, UserinfoTweak } from './tweak-types';
 import { DECISION_PATH } from './authorize';
 import type { EmulatorClient, EmulatorEndpointURLs, EmulatorUser } from './types';
@@ -17,6 +18,9 @@ export interface EmulatorContext {
   readonly keys: KeyStore;
   readonly grants: GrantStore;
   readonly idTokens: IdTokenIssuer;
+  readonly refreshTokens: RefreshTokenSealer;
+  /** Per client: the distinct users who approved it (an unpublished app admits at most 10). */
+  readonly authorizedUsers: Map<string, Set<string>>;
   readonly faults: Faults;
   readonly userinfoTweaks: UserinfoTweak[];
   readonly tokenTweaks: TokenResponseTweak[];

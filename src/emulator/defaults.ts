@@ -25,6 +25,13 @@ export const ROBLOX_EMULATOR_CLIENT_SECRET = 'roblox-emulator-secret';
 /** Client ID of the public client (no secret, PKCE required) that always exists and accepts any loopback redirect URI. */
 export const ROBLOX_EMULATOR_PUBLIC_CLIENT_ID = 'roblox-emulator-public-client';
 
+/** Most redirect URLs a Roblox app may register. */
+export const ROBLOX_MAX_REDIRECT_URIS = 10;
+/** Longest redirect URL a Roblox app may register (characters). */
+export const ROBLOX_MAX_REDIRECT_URI_LENGTH = 256;
+/** Most distinct users who may authorize an app that is not published (Roblox: 10 since 2025-01, 100 before). */
+export const ROBLOX_UNPUBLISHED_USER_LIMIT = 10;
+
 /** Scopes that identify the user rather than grant access to resources. */
 export const IDENTITY_SCOPES: ReadonlySet<string> = new Set([
   'openid', 'profile', 'email', 'verification', 'credentials', 'age', 'premium', 'roles',
@@ -95,6 +102,7 @@ export interface EmulatorSettings {
   idTokenTtl: number;
   consentTtl: number;
   revokeOnRefreshReuse: boolean;
+  refreshIdToken: boolean;
   now: () => number;
 }
 
@@ -116,20 +124,30 @@ function seconds(value: number | undefined, fallback: number, what: string): num
   return value;
 }
 
-function defaultClients(): EmulatorClient[] {
-  const common = { redirectUris: Object.freeze([]), allowLoopbackRedirects: true, scopes: ROBLOX_EMULATOR_SCOPES };
+function defaultClients(published: boolean): EmulatorClient[] {
+  const common = { redirectUris: Object.freeze([]), allowLoopbackRedirects: true, scopes: ROBLOX_EMULATOR_SCOPES, published };
   return [
     Object.freeze({ ...common, clientId: ROBLOX_EMULATOR_CLIENT_ID, clientSecret: ROBLOX_EMULATOR_CLIENT_SECRET, name: 'Roblox Emulator App' }),
     Object.freeze({ ...common, clientId: ROBLOX_EMULATOR_PUBLIC_CLIENT_ID, clientSecret: undefined, name: 'Roblox Emulator Public App' }),
   ];
 }
 
-function normalizeClient(c: EmulatorClientOptions, i: number): EmulatorClient {
+function normalizeClient(c: EmulatorClientOptions, i: number, publishedByDefault: boolean): EmulatorClient {
   const at = `clients[${i}]`;
   if (typeof c !== 'object' || c === null) fail(`${at} must be an object`);
   const clientId = nonEmptyString(c.clientId, `${at}.clientId`);
   if (c.clientSecret !== undefined) nonEmptyString(c.clientSecret, `${at}.clientSecret`);
   if (!Array.isArray(c.redirectUris)) fail(`${at}.redirectUris must be an array of URLs`);
+  // Roblox's Creator Dashboard limits: refused here, at start, as the dashboard refuses them at registration.
+  if (c.redirectUris.length > ROBLOX_MAX_REDIRECT_URIS) {
+    fail(`${at}.redirectUris has ${c.redirectUris.length} URLs; Roblox allows at most ${ROBLOX_MAX_REDIRECT_URIS} per app`);
+  }
+  c.redirectUris.forEach((uri, j) => {
+    if (typeof uri === 'string' && uri.length > ROBLOX_MAX_REDIRECT_URI_LENGTH) {
+      fail(`${at}.redirectUris[${j}] is ${uri.length} characters long; Roblox allows at most ${ROBLOX_MAX_REDIRECT_URI_LENGTH}`);
+    }
+  });
+  if (c.published !== undefined && typeof c.published !== 'boolean') fail(`${at}.published must be true or false`);
   for (const uri of c.redirectUris) {
     let parsed: URL | undefined;
     try {
@@ -151,6 +169,7 @@ function normalizeClient(c: EmulatorClientOptions, i: number): EmulatorClient {
     allowLoopbackRedirects: c.allowLoopbackRedirects === true,
     scopes: c.scopes ? Object.freeze([...new Set(c.scopes)]) : ROBLOX_EMULATOR_SCOPES,
     name: c.name === undefined ? clientId : nonEmptyString(c.name, `${at}.name`),
+    published: c.published ?? publishedByDefault,
   });
 }
 
@@ -207,14 +226,17 @@ export function normalizeOptions(options: RobloxEmulatorOptions): EmulatorSettin
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail('port must be an integer from 0 to 65535');
   const host = options.host === undefined ? '127.0.0.1' : nonEmptyString(options.host, 'host');
 
+  if (options.published !== undefined && typeof options.published !== 'boolean') fail('published must be true or false');
+  if (options.refreshIdToken !== undefined && typeof options.refreshIdToken !== 'boolean') fail('refreshIdToken must be true or false');
+  const published = options.published ?? true;
   if (options.clients !== undefined && !Array.isArray(options.clients)) fail('clients must be an array');
-  const given = (options.clients ?? []).map(normalizeClient);
+  const given = (options.clients ?? []).map((c, i) => normalizeClient(c, i, published));
   const clientIds = new Set<string>();
   for (const c of given) {
     if (clientIds.has(c.clientId)) fail(`clients has the clientId "${c.clientId}" twice`);
     clientIds.add(c.clientId);
   }
-  const clients = [...defaultClients().filter((c) => !clientIds.has(c.clientId)), ...given];
+  const clients = [...defaultClients(published).filter((c) => !clientIds.has(c.clientId)), ...given];
 
   if (options.users !== undefined && !Array.isArray(options.users)) fail('users must be an array');
   const users = (options.users ?? []).map((u, i) => normalizeUser(u, `users[${i}]`));
@@ -241,6 +263,7 @@ export function normalizeOptions(options: RobloxEmulatorOptions): EmulatorSettin
     idTokenTtl: seconds(options.idTokenTtl, 36000, 'idTokenTtl'),
     consentTtl: seconds(options.consentTtl, 600, 'consentTtl'),
     revokeOnRefreshReuse: options.revokeOnRefreshReuse === true,
+    refreshIdToken: options.refreshIdToken ?? false,
     // Read at each call, not captured: a test that fakes Date (time travel) moves the emulator with the app.
     now: options.now ?? (() => Date.now()),
   };

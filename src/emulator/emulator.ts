@@ -6,6 +6,7 @@ import { Faults } from './faults';
 import { GrantStore } from './grants';
 import { IdTokenIssuer } from './id-tokens';
 import { KeyStore } from './keys';
+import { RefreshTokenSealer } from './refresh-tokens';
 import { createListener, listen, shutdown } from './server';
 import type { EmulatorFailure, IdTokenTweak, IssueIdTokenOptions, TokenResponseTweak, UserinfoTweak } from './tweak-types';
 import type {
@@ -62,6 +63,8 @@ export async function createRobloxEmulator(options: RobloxEmulatorOptions = {}):
     keys,
     grants,
     idTokens,
+    refreshTokens: new RefreshTokenSealer(),
+    authorizedUsers: new Map(),
     faults,
     userinfoTweaks: [],
     tokenTweaks: [],

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { EmulatorResources } from './types';
 
 /** An authorization request waiting on the consent page. */
@@ -31,6 +31,7 @@ export interface CodeRecord {
 
 /** One authorization: a user's consent to a client, alive until revoked. */
 export interface Grant {
+  /** A UUID, as Roblox's `aid` (authorization ID) claim is. */
   id: string;
   clientId: string;
   sub: string;
@@ -57,7 +58,7 @@ export interface TokenRecord {
   expiresAt: number;
 }
 
-/** 256 bits of randomness, base64url: codes, refresh tokens, consent request IDs. */
+/** 256 bits of randomness, base64url: codes and consent request IDs. */
 export function randomToken(): string {
   return randomBytes(32).toString('base64url');
 }
@@ -122,7 +123,7 @@ export class GrantStore {
 
   addGrant(grant: Omit<Grant, 'id' | 'refreshToken' | 'until'>): Grant {
     this.maybePurge();
-    const g: Grant = { ...grant, id: randomBytes(16).toString('hex'), refreshToken: undefined, until: this.now() };
+    const g: Grant = { ...grant, id: randomUUID(), refreshToken: undefined, until: this.now() };
     this.grants.set(g.id, g);
     return g;
   }

@@ -9,6 +9,15 @@ export function tokenId(prefix: string): string {
   return `${prefix}${randomBytes(15).toString('base64url')}`;
 }
 
+/**
+ * The `scope` claim of a Roblox access token: each scope with its operation, identity scopes reading
+ * (`openid profile` becomes `openid:read profile:read`, as in Roblox's example); resource scopes already name
+ * theirs (`universe-messaging-service:publish`).
+ */
+export function accessTokenScope(scope: readonly string[]): string {
+  return scope.map((s) => (s.includes(':') ? s : `${s}:read`)).join(' ');
+}
+
 function merge(target: Record<string, unknown>, patch: Record<string, unknown> | undefined): void {
   if (!patch) return;
   for (const [k, v] of Object.entries(patch)) {
@@ -109,12 +118,15 @@ export class IdTokenIssuer {
     return draft.corruptSignature ? corruptSignature(token) : token;
   }
 
-  /** Signs an access token the way Roblox shapes them (a JWT carrying the grant ID as `aid`); never tweaked. */
-  accessToken(claims: { sub: string; aid: string; scope: string; jti: string; iat: number; exp: number; aud: string }): string {
+  /**
+   * Signs an access token the way Roblox shapes them: an ES256 JWT carrying the grant ID as `aid`, the scopes in
+   * Roblox's claim form (see {@link accessTokenScope}) and a `jti` starting `AT.`; never tweaked.
+   */
+  accessToken(claims: { sub: string; aid: string; scope: readonly string[]; jti: string; iat: number; exp: number; aud: string }): string {
     const { sub, aid, scope, jti, iat, exp, aud } = claims;
     return signCompact(
       { alg: 'ES256', kid: this.keys.current.kid, typ: 'JWT' },
-      { sub, aid, scope, jti, nbf: iat, exp, iat, iss: this.issuer, aud },
+      { sub, aid, scope: accessTokenScope(scope), jti, nbf: iat, exp, iat, iss: this.issuer, aud },
       { kind: 'key', alg: 'ES256', key: this.keys.current.privateKey },
     );
   }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { authenticateClient } from './client-auth';
 import type { EmulatorContext } from './context';
-import { randomToken, type Grant } from './grants';
+import type { Grant } from './grants';
 import { HttpProblem, invalidRequest, param, readForm, sendJson, sendRaw, type Params } from './http-io';
 import { applyBodyTweak } from './tweak-apply';
 import type { TokenResponseContext } from './tweak-types';
@@ -11,9 +11,19 @@ import type { EmulatorClient } from './types';
 
 const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 
+/** `invalid_grant` where Roblox is silent: 400, as RFC 6749 §5.2 says. */
 const invalidGrant = (description: string) => new HttpProblem(400, 'invalid_grant', description);
+/**
+ * `invalid_grant` for a code that is unknown, expired, already used or another client's, or whose PKCE verifier
+ * does not verify: 401, as Roblox answers (third-party evidence: rblxopencloud's error mapping, a public bug
+ * report quoting Roblox's answer; Roblox's docs do not say). The OAuth `error` value stays `invalid_grant`.
+ */
+const refusedCode = (description: string) => new HttpProblem(401, 'invalid_grant', description);
 
-/** Issues an access token, a rotated refresh token and (with `openid`) an ID token for a grant. */
+/**
+ * Issues an access token, a rotated refresh token and (with `openid`) an ID token for a grant; a refresh answer
+ * carries an ID token only with the `refreshIdToken` option (Roblox's documented refresh example has none).
+ */
 async function issueTokens(
   ctx: EmulatorContext,
   grant: Grant,
@@ -26,12 +36,15 @@ async function issueTokens(
   const iat = Math.floor(now / 1000);
   const base = { grantId: grant.id, clientId: grant.clientId, sub: grant.sub, scope, issuedAt: now };
   const atJti = tokenId('AT.');
+  // Roblox's example: `expires_in` 899 and `exp` = `iat` + 900 (the answer is a second younger than the token).
   const accessToken = ctx.idTokens.accessToken({
-    sub: grant.sub, aid: grant.id, scope: scope.join(' '), jti: atJti, iat, exp: iat + Math.ceil(settings.accessTokenTtl), aud: grant.clientId,
+    sub: grant.sub, aid: grant.id, scope, jti: atJti, iat, exp: iat + Math.ceil(settings.accessTokenTtl) + 1, aud: grant.clientId,
   });
   ctx.grants.addAccess(accessToken, { ...base, jti: atJti, expiresAt: now + settings.accessTokenTtl * 1000 });
-  const refreshToken = randomToken();
-  ctx.grants.setRefresh(grant, refreshToken, { ...base, jti: tokenId('RT.'), expiresAt: now + settings.refreshTokenTtl * 1000 });
+  const rtJti = tokenId('RT.');
+  const refreshExp = iat + Math.ceil(settings.refreshTokenTtl);
+  const refreshToken = ctx.refreshTokens.seal({ sub: grant.sub, aid: grant.id, jti: rtJti, iat, exp: refreshExp, iss: ctx.issuer, aud: grant.clientId });
+  ctx.grants.setRefresh(grant, refreshToken, { ...base, jti: rtJti, expiresAt: now + settings.refreshTokenTtl * 1000 });
 
   const body: Record<string, unknown> = {
     access_token: accessToken,
@@ -40,7 +53,7 @@ async function issueTokens(
     expires_in: Math.floor(settings.accessTokenTtl),
   };
   const user = ctx.users.get(grant.sub);
-  if (scope.includes('openid') && user) {
+  if (scope.includes('openid') && user && (grantType === 'authorization_code' || settings.refreshIdToken)) {
     body.id_token = await ctx.idTokens.issue(user, { clientId: grant.clientId, sub: grant.sub, scope, nonce, grantType });
   }
   body.scope = scope.join(' ');
@@ -50,13 +63,13 @@ async function issueTokens(
 function checkPkce(challenge: string | undefined, verifier: string | undefined, client: EmulatorClient): void {
   if (challenge === undefined) {
     // A verifier without a challenge is a PKCE downgrade attempt (RFC 9700 §2.1.1).
-    if (verifier !== undefined) throw invalidGrant('code_verifier was sent but the authorization request had no code_challenge');
+    if (verifier !== undefined) throw refusedCode('code_verifier was sent but the authorization request had no code_challenge');
     if (client.clientSecret === undefined) throw invalidGrant('Public clients must use PKCE');
     return;
   }
-  if (verifier === undefined) throw invalidGrant('code_verifier is required');
+  if (verifier === undefined) throw refusedCode('code_verifier is required');
   if (!VERIFIER.test(verifier)) throw invalidRequest('code_verifier must be 43 to 128 unreserved characters');
-  if (createHash('sha256').update(verifier).digest('base64url') !== challenge) throw invalidGrant('code_verifier does not match the code_challenge');
+  if (createHash('sha256').update(verifier).digest('base64url') !== challenge) throw refusedCode('code_verifier does not match the code_challenge');
 }
 
 /** A token answer and the user it was issued for. */
@@ -69,11 +82,11 @@ async function authorizationCodeGrant(ctx: EmulatorContext, client: EmulatorClie
   const code = param(params, 'code');
   if (code === undefined) throw invalidRequest('code is required');
   const record = ctx.grants.getCode(code);
-  if (!record || record.clientId !== client.clientId) throw invalidGrant('The authorization code is invalid or expired');
+  if (!record || record.clientId !== client.clientId) throw refusedCode('The authorization code is invalid or expired');
   if (record.used) {
     // RFC 6749 §4.1.2: a replayed code revokes what was issued from it.
     if (record.grantId !== undefined) ctx.grants.revokeGrant(record.grantId);
-    throw invalidGrant('The authorization code was already used');
+    throw refusedCode('The authorization code was already used');
   }
   record.used = true;
   const redirectUri = param(params, 'redirect_uri');

@@ -39,6 +39,12 @@ export interface EmulatorClientOptions {
   scopes?: string[];
   /** The app name shown on the consent page. Default: the client ID. */
   name?: string;
+  /**
+   * False for an app not yet published (reviewed): as on Roblox, at most {@link ROBLOX_UNPUBLISHED_USER_LIMIT}
+   * distinct users may authorize it; the next one sees an error page saying why. Default: the emulator's
+   * {@link RobloxEmulatorOptions.published} (true).
+   */
+  published?: boolean;
 }
 
 /** A client as the emulator runs it, defaults filled in. */
@@ -50,6 +56,8 @@ export interface EmulatorClient {
   readonly allowLoopbackRedirects: boolean;
   readonly scopes: readonly string[];
   readonly name: string;
+  /** False for an app limited to {@link ROBLOX_UNPUBLISHED_USER_LIMIT} distinct users. */
+  readonly published: boolean;
 }
 
 /** Resources a user has (and grants when an app asks for a resource scope such as `universe-messaging-service:publish`). */
@@ -142,6 +150,16 @@ export interface RobloxEmulatorOptions {
   idTokenTtl?: number;
   /** Default 600: how long a consent page stays usable. */
   consentTtl?: number;
+  /**
+   * Whether a refresh answer carries an ID token (with the `openid` scope). Default false, as in Roblox's
+   * documented refresh example; Roblox's prose says it does: run your tests both ways.
+   */
+  refreshIdToken?: boolean;
+  /**
+   * Default for every client's {@link EmulatorClientOptions.published} (the default clients' included). Default
+   * true; false limits each app to {@link ROBLOX_UNPUBLISHED_USER_LIMIT} distinct users, as Roblox does.
+   */
+  published?: boolean;
   /** When a used refresh token is presented again, also revoke the whole grant (reuse detection). Default false. */
   revokeOnRefreshReuse?: boolean;
   /** The clock, in milliseconds since the epoch. Default `Date.now`; tests may pass a controllable clock. */

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { CliError, describeEmulator, main, parseCliArgs, USAGE } from '../../src/emulator/cli';
-import { raw } from './helpers';
+import { flow, raw, tokenRequest } from './helpers';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -90,4 +90,21 @@ test.each(['SIGTERM', 'SIGINT'] as const)('the CLI process serves, then exits cl
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
   }
+});
+
+test('--refresh-id-token and --unpublished reach the emulator; a redirect URI over 256 characters is refused at start', async () => {
+  expect(parseCliArgs(['--refresh-id-token', '--unpublished']).options).toEqual({ port: 4000, refreshIdToken: true, published: false });
+  const out = new PassThrough();
+  out.resume();
+  const emu = await main(['--port', '0', '--auto-approve', '--refresh-id-token', '--unpublished'], out);
+  try {
+    expect(emu!.clients.every((c) => !c.published)).toBe(true);
+    const t = await flow(emu!);
+    const refreshed = (await tokenRequest(emu!, { grant_type: 'refresh_token', refresh_token: t.refresh_token })).json();
+    expect(refreshed.id_token).toEqual(expect.any(String));
+  } finally {
+    await emu?.close();
+  }
+  const tooLong = `http://127.0.0.1:3000/${'z'.repeat(240)}`;
+  await expect(main(['--port', '0', '--client-id', 'a', '--redirect-uri', tooLong], out)).rejects.toThrow(/redirectUris\[0\] is 262 characters long; Roblox allows at most 256/);
 });

@@ -21,13 +21,13 @@ beforeAll(async () => {
 });
 afterAll(() => emu.close());
 
-function expectTokenResponse(body: any, scope: string): void {
+function expectTokenResponse(body: any, scope: string, idToken = true): void {
   expect(body).toEqual({
     access_token: expect.any(String),
     refresh_token: expect.any(String),
     token_type: 'Bearer',
     expires_in: 899,
-    id_token: expect.any(String),
+    ...(idToken ? { id_token: expect.any(String) } : {}),
     scope,
   });
 }
@@ -81,10 +81,10 @@ test('a public client presenting a secret is refused', async () => {
   expect(res.json().error).toBe('invalid_client');
 });
 
-test('a wrong code_verifier is invalid_grant, and a malformed one invalid_request', async () => {
+test('a wrong code_verifier is 401 invalid_grant (as Roblox answers), and a malformed one 400 invalid_request', async () => {
   const a = await getCode(emu);
   const wrong = await exchange(a.code, 'x'.repeat(43));
-  expect(wrong.status).toBe(400);
+  expect(wrong.status).toBe(401);
   expect(wrong.json().error).toBe('invalid_grant');
 
   const b = await getCode(emu);
@@ -94,49 +94,56 @@ test('a wrong code_verifier is invalid_grant, and a malformed one invalid_reques
 
   const c = await getCode(emu);
   const missing = await exchange(c.code, undefined);
+  expect(missing.status).toBe(401);
   expect(missing.json().error).toBe('invalid_grant');
 
   const d = await getCode(emu, { usePkce: false });
   const downgrade = await exchange(d.code, 'y'.repeat(43));
+  expect(downgrade.status).toBe(401);
   expect(downgrade.json().error).toBe('invalid_grant');
 });
 
-test('a code is single-use: the replay fails and revokes the tokens issued from it', async () => {
+test('a code is single-use: the replay fails (401 invalid_grant, as Roblox answers) and revokes the tokens issued from it', async () => {
   const { code, verifier } = await getCode(emu);
   const first = await exchange(code, verifier);
   expect(first.status).toBe(200);
   const second = await exchange(code, verifier);
-  expect(second.status).toBe(400);
+  expect(second.status).toBe(401);
   expect(second.json()).toEqual({ error: 'invalid_grant', error_description: expect.any(String) });
   expect((await userinfo(emu, first.json().access_token)).status).toBe(401);
   const refresh = await tokenRequest(emu, { grant_type: 'refresh_token', refresh_token: first.json().refresh_token });
   expect(refresh.json().error).toBe('invalid_grant');
 });
 
-test('an expired code is invalid_grant', async () => {
+test('an expired code is 401 invalid_grant, as Roblox answers', async () => {
   const quick = await createRobloxEmulator({ autoApprove: true, codeTtl: 0.15 });
   try {
     const { code, verifier } = await getCode(quick);
     await sleep(250);
     const res = await tokenRequest(quick, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT_URI });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(401);
     expect(res.json().error).toBe('invalid_grant');
   } finally {
     await quick.close();
   }
 });
 
-test('a redirect_uri differing from the authorize one is invalid_grant', async () => {
+test('a redirect_uri differing from the authorize one is 400 invalid_grant (RFC 6749: Roblox evidence is silent)', async () => {
   const { code, verifier } = await getCode(emu);
   const res = await tokenRequest(emu, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: `${REDIRECT_URI}/` });
   expect(res.status).toBe(400);
   expect(res.json().error).toBe('invalid_grant');
 });
 
-test('a code issued to another client is invalid_grant', async () => {
+test('a code issued to another client, or never issued, is 401 invalid_grant, as Roblox answers', async () => {
   const { code, verifier } = await getCode(emu, { clientId: PUBLIC_CLIENT_ID });
   const res = await exchange(code, verifier);
-  expect(res.json().error).toBe('invalid_grant');
+  expect(res.status).toBe(401);
+  expect(res.json()).toEqual({ error: 'invalid_grant', error_description: expect.any(String) });
+  const unknown = await exchange('never-issued-code', verifier);
+  expect(unknown.status).toBe(401);
+  expect(unknown.json().error).toBe('invalid_grant');
+  expect(unknown.body).not.toContain('never-issued-code');
 });
 
 test('credentials in both the Basic header and the body are rejected with 400 invalid_request', async () => {
@@ -178,17 +185,14 @@ test('unknown and missing grant types', async () => {
   expect(b.json().error).toBe('invalid_request');
 });
 
-test('refresh tokens rotate: each refresh returns new tokens, and the old refresh token is dead', async () => {
+test('refresh tokens rotate: each refresh returns new tokens (no ID token, as in Roblox\'s example), and the old refresh token is dead', async () => {
   const first = await flow(emu, { nonce: 'n-1' });
   const r1 = await tokenRequest(emu, { grant_type: 'refresh_token', refresh_token: first.refresh_token });
   expect(r1.status).toBe(200);
   const b1 = r1.json();
-  expectTokenResponse(b1, 'openid profile');
+  expectTokenResponse(b1, 'openid profile', false);
   expect(b1.refresh_token).not.toBe(first.refresh_token);
   expect(b1.access_token).not.toBe(first.access_token);
-  expect(b1.id_token).not.toBe(first.id_token);
-  const claims = JSON.parse(Buffer.from(b1.id_token.split('.')[1], 'base64url').toString());
-  expect(claims.nonce).toBeUndefined();
 
   const reuse = await tokenRequest(emu, { grant_type: 'refresh_token', refresh_token: first.refresh_token });
   expect(reuse.status).toBe(400);
@@ -208,6 +212,28 @@ test('a refresh token only works for its own client, and scope may only narrow',
   const narrower = await tokenRequest(emu, { grant_type: 'refresh_token', refresh_token: t.refresh_token, scope: 'openid' });
   expect(narrower.status).toBe(200);
   expect(narrower.json().scope).toBe('openid');
+});
+
+test('refreshIdToken: true makes a refresh answer carry a fresh ID token (Roblox\'s prose), without the nonce', async () => {
+  const withId = await createRobloxEmulator({ autoApprove: true, refreshIdToken: true });
+  try {
+    const first = await flow(withId, { nonce: 'n-1' });
+    const r1 = await tokenRequest(withId, { grant_type: 'refresh_token', refresh_token: first.refresh_token });
+    expect(r1.status).toBe(200);
+    const b1 = r1.json();
+    expectTokenResponse(b1, 'openid profile');
+    expect(b1.id_token).not.toBe(first.id_token);
+    const jwks = createLocalJWKSet(withId.jwks());
+    const { payload } = await jwtVerify(b1.id_token, jwks, { issuer: withId.issuer, audience: CLIENT_ID, algorithms: ['ES256'] });
+    expect(payload.sub).toBe(withId.users[0]!.sub);
+    expect(payload.nonce).toBeUndefined();
+    // Without openid there is still none.
+    const resourceOnly = await flow(withId, { scope: 'universe-messaging-service:publish' });
+    const r2 = await tokenRequest(withId, { grant_type: 'refresh_token', refresh_token: resourceOnly.refresh_token });
+    expect(r2.json().id_token).toBeUndefined();
+  } finally {
+    await withId.close();
+  }
 });
 
 test('revokeOnRefreshReuse: presenting a spent refresh token ends the grant', async () => {
@@ -262,9 +288,46 @@ test('without a nonce the ID token has none; without profile it has no profile c
   expect(resourceOnly.scope).toBe('universe-messaging-service:publish');
 });
 
-test('the access token is a Roblox-shaped JWT that the emulator looks up', async () => {
-  const t = await flow(emu);
-  const claims = JSON.parse(Buffer.from(t.access_token.split('.')[1], 'base64url').toString());
-  expect(claims).toMatchObject({ sub: emu.users[0]?.sub, scope: 'openid profile', iss: emu.issuer, aud: CLIENT_ID, jti: expect.stringMatching(/^AT\./) });
-  expect(claims.exp - claims.iat).toBe(899);
+test('the access token is an ES256 JWT with Roblox\'s claims, verifiable with the JWKS, exp = iat + 900', async () => {
+  const t = await flow(emu, { scope: 'openid profile universe-messaging-service:publish' });
+  expect(decodeProtectedHeader(t.access_token)).toEqual({ alg: 'ES256', kid: emu.jwks().keys[0]?.kid, typ: 'JWT' });
+  const { payload } = await jwtVerify(t.access_token, createLocalJWKSet(emu.jwks()), { issuer: emu.issuer, audience: CLIENT_ID, algorithms: ['ES256'] });
+  // Roblox's example, claim for claim and in its order.
+  expect(Object.keys(payload)).toEqual(['sub', 'aid', 'scope', 'jti', 'nbf', 'exp', 'iat', 'iss', 'aud']);
+  expect(payload).toEqual({
+    sub: emu.users[0]?.sub,
+    aid: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/),
+    scope: 'openid:read profile:read universe-messaging-service:publish',
+    jti: expect.stringMatching(/^AT\.[A-Za-z0-9_-]{20}$/),
+    nbf: payload.iat,
+    exp: (payload.iat as number) + 900,
+    iat: expect.any(Number),
+    iss: emu.issuer,
+    aud: CLIENT_ID,
+  });
+  expect(t.expires_in).toBe(899);
+  // The token answer's own scope stays space-separated names, as in Roblox's example.
+  expect(t.scope).toBe('openid profile universe-messaging-service:publish');
+  // The grant's aid survives a refresh.
+  const r = (await tokenRequest(emu, { grant_type: 'refresh_token', refresh_token: t.refresh_token })).json();
+  expect(JSON.parse(Buffer.from(r.access_token.split('.')[1], 'base64url').toString()).aid).toBe(payload.aid);
+});
+
+test('tokens have Roblox\'s shapes and sizes: an 841-character JWE refresh token, JWTs near Roblox\'s 528 and 654 characters', async () => {
+  const t = await flow(emu, { nonce: '12345' });
+  const parts = t.refresh_token.split('.');
+  expect(parts).toHaveLength(5);
+  expect(parts[1]).toBe(''); // alg dir: no encrypted key
+  expect(JSON.parse(Buffer.from(parts[0], 'base64url').toString())).toEqual({ alg: 'dir', enc: 'A256CBC-HS512', kid: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), typ: 'JWT' });
+  expect(Buffer.from(parts[2], 'base64url')).toHaveLength(16); // IV
+  expect(Buffer.from(parts[4], 'base64url')).toHaveLength(32); // tag
+  expect(t.refresh_token).toHaveLength(841);
+  // Roblox's examples: access token 528, ID token 654 characters; ours differ only by the emulator's issuer and client ID.
+  expect(Math.abs(t.access_token.length - 528)).toBeLessThan(40);
+  expect(Math.abs(t.id_token.length - 654)).toBeLessThan(40);
+  const total = t.access_token.length + t.refresh_token.length + t.id_token.length;
+  expect(total).toBeGreaterThan(1900);
+  const again = (await tokenRequest(emu, { grant_type: 'refresh_token', refresh_token: t.refresh_token })).json();
+  expect(again.refresh_token).toHaveLength(841);
+  expect(again.refresh_token).not.toBe(t.refresh_token);
 });

@@ -52,3 +52,32 @@ export function useEmulator(options: RobloxEmulatorOptions = {}): () => RobloxEm
     return emulator;
   };
 }
+
+/**
+ * The two ways a refresh answer comes from Roblox: without an ID token (its documented example, the emulator's
+ * default) and with one (its prose). Suites that refresh run once per mode with `describe.each(REFRESH_MODES)`.
+ */
+export const REFRESH_MODES: ReadonlyArray<[label: string, refreshIdToken: boolean]> = [
+  ['without an ID token (Roblox\'s example)', false],
+  ['with an ID token (Roblox\'s prose)', true],
+];
+
+/**
+ * {@link useEmulator} for a suite run once per refresh mode: call it at the top of each `describe.each` body;
+ * the returned getter always answers the emulator of the suite whose tests are running.
+ */
+export function modeEmulators(): { use(options: RobloxEmulatorOptions): void; emu: () => RobloxEmulator } {
+  let active: (() => RobloxEmulator) | undefined;
+  return {
+    use(options) {
+      const mine = useEmulator(options);
+      beforeAll(() => {
+        active = mine;
+      });
+    },
+    emu: () => {
+      if (!active) throw new Error('modeEmulators(): no suite is running');
+      return active();
+    },
+  };
+}

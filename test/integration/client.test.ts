@@ -2,6 +2,7 @@ import { createRobloxEmulator, type RobloxEmulator } from '../../src/emulator';
 import type { RobloxClient } from '../../src/provider/client';
 import { RobloxIdTokenError, RobloxOAuthError } from '../../src/errors';
 import { emulatorClient, obtainTokens } from '../helpers/middleware-tokens';
+import { REFRESH_MODES } from '../helpers/emulator';
 
 const USER = '1516563360'; // default emulator user with a universe and its own account as creator
 const GROUP_OWNER = '12345678'; // default emulator user who grants group 7654321
@@ -10,16 +11,16 @@ const RESOURCE_SCOPES = ['openid', 'profile', 'universe-messaging-service:publis
 let emu: RobloxEmulator;
 let client: RobloxClient;
 
-beforeAll(async () => {
-  emu = await createRobloxEmulator({ port: 0, autoApprove: true });
-  client = emulatorClient(emu);
-});
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
-
 const oauthError = (error: string) => expect.objectContaining({ name: 'RobloxOAuthError', code: 'ERR_ROBLOX_OAUTH', error });
 
-describe('RobloxClient against the emulator', () => {
+describe.each(REFRESH_MODES)('RobloxClient against the emulator, refresh answers %s', (_mode: string, refreshIdToken: boolean) => {
+  beforeAll(async () => {
+    emu = await createRobloxEmulator({ port: 0, autoApprove: true, refreshIdToken });
+    client = emulatorClient(emu);
+  });
+  afterAll(() => emu.close());
+  beforeEach(() => emu.reset());
+
   it('rotates refresh tokens: a new one each time, the old one rejected with invalid_grant', async () => {
     const first = await obtainTokens(emu, client);
     const second = await client.refresh(first.refreshToken!, { previousIdToken: first.idToken });
@@ -40,29 +41,41 @@ describe('RobloxClient against the emulator', () => {
     expect(emu.counters.token).toBe(4); // code exchange, 2 refreshes, 1 rejected reuse
   });
 
-  it('verifies the refreshed ID token: same sub, this client, a valid signature', async () => {
-    const first = await obtainTokens(emu, client);
-    const next = await client.refresh(first.refreshToken!, { previousIdToken: first.idToken });
-    expect(next.idToken).toEqual(expect.any(String));
-    expect(next.idToken).not.toBe(first.idToken);
-    const claims = await client.verifyIdToken(next.idToken!, { sub: USER });
-    expect(claims).toMatchObject({ sub: USER, aud: client.clientID, iss: emu.issuer });
+  if (refreshIdToken) {
+    it('verifies the refreshed ID token: same sub, this client, a valid signature', async () => {
+      const first = await obtainTokens(emu, client);
+      const next = await client.refresh(first.refreshToken!, { previousIdToken: first.idToken });
+      expect(next.idToken).toEqual(expect.any(String));
+      expect(next.idToken).not.toBe(first.idToken);
+      const claims = await client.verifyIdToken(next.idToken!, { sub: USER });
+      expect(claims).toMatchObject({ sub: USER, aud: client.clientID, iss: emu.issuer });
 
-    emu.nextIdToken({ corruptSignature: true });
-    await expect(client.refresh(next.refreshToken!, { previousIdToken: next.idToken })).rejects.toBeInstanceOf(RobloxIdTokenError);
-  });
+      emu.nextIdToken({ corruptSignature: true });
+      await expect(client.refresh(next.refreshToken!, { previousIdToken: next.idToken })).rejects.toBeInstanceOf(RobloxIdTokenError);
+    });
 
-  it('rejects a refreshed ID token for another user (previousIdToken or an explicit subject)', async () => {
-    const first = await obtainTokens(emu, client);
-    emu.nextIdToken({ claims: { sub: '999999' } });
-    const viaIdToken = client.refresh(first.refreshToken!, { previousIdToken: first.idToken });
-    await expect(viaIdToken).rejects.toBeInstanceOf(RobloxIdTokenError);
-    await expect(viaIdToken).rejects.toThrow(/"sub" claim does not match/);
+    it('rejects a refreshed ID token for another user (previousIdToken or an explicit subject)', async () => {
+      const first = await obtainTokens(emu, client);
+      emu.nextIdToken({ claims: { sub: '999999' } });
+      const viaIdToken = client.refresh(first.refreshToken!, { previousIdToken: first.idToken });
+      await expect(viaIdToken).rejects.toBeInstanceOf(RobloxIdTokenError);
+      await expect(viaIdToken).rejects.toThrow(/"sub" claim does not match/);
 
-    const other = await obtainTokens(emu, client);
-    emu.nextIdToken({ claims: { sub: '999999' } });
-    await expect(client.refresh(other.refreshToken!, { subject: USER })).rejects.toThrow(/"sub" claim does not match/);
-  });
+      const other = await obtainTokens(emu, client);
+      emu.nextIdToken({ claims: { sub: '999999' } });
+      await expect(client.refresh(other.refreshToken!, { subject: USER })).rejects.toThrow(/"sub" claim does not match/);
+    });
+  } else {
+    it('accepts a refresh answer without an ID token: no idToken, no key fetch, the grant still rotates', async () => {
+      const first = await obtainTokens(emu, client);
+      emu.resetCounters();
+      const next = await client.refresh(first.refreshToken!, { previousIdToken: first.idToken });
+      expect(next.idToken).toBeUndefined();
+      expect(next.refreshToken).not.toBe(first.refreshToken);
+      await expect(client.userinfo(next.accessToken)).resolves.toMatchObject({ id: USER });
+      expect(emu.counters).toMatchObject({ token: 1, jwks: 0 });
+    });
+  }
 
   it('revoking ends the grant: refresh then fails with invalid_grant, userinfo with invalid_token', async () => {
     const byRefresh = await obtainTokens(emu, client);

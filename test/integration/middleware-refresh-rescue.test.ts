@@ -3,12 +3,12 @@ import type { Request } from 'express';
 import { refreshTokens, RobloxClient, type TokenSet } from '../../src';
 import { rescuedRefreshToken } from '../../src/tokens/rescued';
 import { createTestApp, type TestApp } from '../helpers/app';
-import { useEmulator } from '../helpers/emulator';
+import { modeEmulators, REFRESH_MODES } from '../helpers/emulator';
 import { login } from '../helpers/login';
 import { AFTER_EXPIRY, useTimeTravel } from '../helpers/middleware-clock';
 import { emulatorClient, obtainTokens } from '../helpers/middleware-tokens';
 
-const emu = useEmulator();
+const { use: useModeEmulator, emu } = modeEmulators();
 const travel = useTimeTravel();
 
 const sessionTokens = (req: Request) => (req as unknown as { session: { robloxTokens?: TokenSet } }).session.robloxTokens ?? null;
@@ -35,7 +35,9 @@ const malformed: [string, Record<string, unknown> | ((body: Record<string, unkno
   ['an access_token with a CRLF in it', { access_token: 'at\r\nX-Injected: 1' }],
 ];
 
-describe('a refresh answer that rotated the refresh token but is malformed otherwise', () => {
+describe.each(REFRESH_MODES)('a refresh answer that rotated the refresh token but is malformed otherwise, refresh answers %s', (_mode: string, refreshIdToken: boolean) => {
+  useModeEmulator({ refreshIdToken });
+
   it.each(malformed)('RobloxClient.refresh rejects %s and hands over the new refresh token out of band', async (_what, tweak) => {
     const client: RobloxClient = emulatorClient(emu());
     const tokens = await obtainTokens(emu(), client);

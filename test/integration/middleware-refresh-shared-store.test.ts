@@ -2,13 +2,13 @@ import express, { type Express, type Request } from 'express';
 import session from 'express-session';
 import request from 'supertest';
 import { refreshTokens, type TokenSet, type TokenStore } from '../../src';
-import { useEmulator } from '../helpers/emulator';
+import { modeEmulators, REFRESH_MODES } from '../helpers/emulator';
 import { AFTER_EXPIRY, useTimeTravel } from '../helpers/middleware-clock';
 import { emulatorClient, obtainTokens } from '../helpers/middleware-tokens';
 
 // Two processes (cluster workers, containers) keep tokens in one database. Each has its own RobloxClient and
 // so its own single flight: here they are two apps in this test process, sharing one store keyed by user.
-const emu = useEmulator();
+const { use: useModeEmulator, emu } = modeEmulators();
 const travel = useTimeTravel();
 
 /** A database-like TokenStore shared by both "processes"; `holdNextRead` delays a read after it has happened. */
@@ -53,7 +53,9 @@ function processWith(store: TokenStore): Express {
   return app;
 }
 
-describe('refreshTokens() with a store shared by several processes', () => {
+describe.each(REFRESH_MODES)('refreshTokens() with a store shared by several processes, refresh answers %s', (_mode: string, refreshIdToken: boolean) => {
+  useModeEmulator({ refreshIdToken });
+
   it('uses the set another process stored after this one read the store, instead of signing the user out', async () => {
     const store = new SharedStore();
     const [a, b] = [processWith(store), processWith(store)];
@@ -102,7 +104,9 @@ describe('refreshTokens() with a store shared by several processes', () => {
   });
 });
 
-describe('refreshTokens() with express-session on a session store shared by several processes', () => {
+describe.each(REFRESH_MODES)('refreshTokens() with express-session on a session store shared by several processes, refresh answers %s', (_mode: string, refreshIdToken: boolean) => {
+  useModeEmulator({ refreshIdToken });
+
   /** One "process": its own RobloxClient and express-session on the shared session store; `gate` stalls a request after its session loaded. */
   function sessionProcess(store: session.Store, seed: TokenSet, gate?: { reached: () => void; open: Promise<void> }): Express {
     const client = emulatorClient(emu());

@@ -2,11 +2,11 @@ import request from 'supertest';
 import type { Express, Request } from 'express';
 import { refreshTokens, type RefreshTokensOptions, type TokenSet } from '../../src';
 import { createTestApp, type TestApp } from '../helpers/app';
-import { useEmulator } from '../helpers/emulator';
+import { modeEmulators, REFRESH_MODES } from '../helpers/emulator';
 import { login, type Agent } from '../helpers/login';
 import { AFTER_EXPIRY, useTimeTravel } from '../helpers/middleware-clock';
 
-const emu = useEmulator();
+const { use: useModeEmulator, emu } = modeEmulators();
 const travel = useTimeTravel();
 
 type Session = { robloxTokens?: TokenSet };
@@ -49,7 +49,9 @@ async function signedIn(app: TestApp): Promise<{ agent: Agent; tokens: TokenSet 
   return { agent, tokens };
 }
 
-describe('refreshTokens() against the emulator', () => {
+describe.each(REFRESH_MODES)('refreshTokens() against the emulator, refresh answers %s', (_mode, refreshIdToken) => {
+  useModeEmulator({ refreshIdToken });
+
   it('uses fresh tokens without calling Roblox', async () => {
     const { agent, tokens } = await signedIn(appWith());
     emu().resetCounters();
@@ -99,7 +101,7 @@ describe('refreshTokens() against the emulator', () => {
     const { agent, tokens: t0 } = await signedIn(app);
     travel(AFTER_EXPIRY);
     emu().resetCounters();
-    emu().setLatency('token', 100); // keep the refresh in flight while the requests pile up
+    emu().setLatency('token', 400); // keep the refresh in flight while the requests pile up (long enough on a loaded machine)
 
     const responses = await Promise.all(Array.from({ length: 50 }, () => agent.get('/api/tokens')));
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));
@@ -148,14 +150,40 @@ describe('refreshTokens() against the emulator', () => {
     expect(res.body.code).toBe('ERR_ROBLOX_SIGN_IN_REQUIRED');
   });
 
-  it('treats a refreshed ID token for another user as an auth failure: tokens cleared, sign in again', async () => {
-    const app = appWith();
-    const { agent } = await signedIn(app);
+  if (refreshIdToken) {
+    it('treats a refreshed ID token for another user as an auth failure: tokens cleared, sign in again', async () => {
+      const app = appWith();
+      const { agent } = await signedIn(app);
+      travel(AFTER_EXPIRY);
+      emu().nextIdToken({ claims: { sub: '999999' } });
+      await agent.get('/api/tokens').expect(401);
+      expect((await agent.get('/test/tokens')).body).toBeNull();
+      expect(app.errors).toEqual([]);
+    });
+  } else {
+    it('accepts a refresh answer without an ID token and keeps the ID token of the login', async () => {
+      const app = appWith();
+      const { agent, tokens: t0 } = await signedIn(app);
+      expect(t0.idToken).toEqual(expect.any(String));
+      travel(AFTER_EXPIRY);
+      const t1 = (await agent.get('/api/tokens').expect(200)).body as TokenSet;
+      expect(t1.refreshToken).not.toBe(t0.refreshToken);
+      expect(t1.idToken).toBe(t0.idToken);
+      expect((await agent.get('/test/tokens')).body).toEqual(t1);
+      expect(app.errors).toEqual([]);
+    });
+  }
+
+  it('refreshes Roblox-sized tokens: a JWT access token and an 841-character JWE refresh token', async () => {
+    const { agent, tokens: t0 } = await signedIn(appWith());
     travel(AFTER_EXPIRY);
-    emu().nextIdToken({ claims: { sub: '999999' } });
-    await agent.get('/api/tokens').expect(401);
-    expect((await agent.get('/test/tokens')).body).toBeNull();
-    expect(app.errors).toEqual([]);
+    const t1 = (await agent.get('/api/tokens').expect(200)).body as TokenSet;
+    for (const t of [t0, t1]) {
+      expect(t.refreshToken).toHaveLength(841);
+      expect(t.refreshToken!.split('.')).toHaveLength(5);
+      expect(t.accessToken.split('.')).toHaveLength(3);
+    }
+    expect(t1.idToken === t0.idToken).toBe(!refreshIdToken);
   });
 
   it.each([
@@ -194,7 +222,8 @@ describe('refreshTokens() against the emulator', () => {
     const t1 = (await agent.get('/api/tokens').expect(200)).body as TokenSet;
     expect(t1.refreshToken).not.toBe(t0.refreshToken);
     expect((await agent.get('/test/tokens')).body).toEqual(t1);
-    expect(emu().counters).toMatchObject({ token: 1, jwks: 1 });
+    // Only a refreshed ID token needs the keys: without one, the failing JWKS is not even asked.
+    expect(emu().counters).toMatchObject({ token: 1, jwks: refreshIdToken ? 1 : 0 });
     expect(app.errors).toEqual([]);
   });
 });

@@ -2,11 +2,11 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { authorizedResources, refreshTokens, type TokenSet } from '../../src';
 import { createTestApp, type TestApp } from '../helpers/app';
-import { useEmulator } from '../helpers/emulator';
+import { modeEmulators, REFRESH_MODES } from '../helpers/emulator';
 import { login, type Agent } from '../helpers/login';
 import { AFTER_EXPIRY, useTimeTravel } from '../helpers/middleware-clock';
 
-const emu = useEmulator();
+const { use: useModeEmulator, emu } = modeEmulators();
 const travel = useTimeTravel();
 const SCOPE = ['openid', 'profile', 'universe-messaging-service:publish'];
 
@@ -32,7 +32,9 @@ async function signedIn(app: TestApp, sub?: string): Promise<Agent> {
   return agent;
 }
 
-describe('authorizedResources() against the emulator', () => {
+describe.each(REFRESH_MODES)('authorizedResources() against the emulator, refresh answers %s', (_mode: string, refreshIdToken: boolean) => {
+  useModeEmulator({ refreshIdToken });
+
   it('sets req.robloxResources and serves a second request from the cache', async () => {
     const app = appWith();
     const agent = await signedIn(app);

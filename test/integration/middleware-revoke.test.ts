@@ -2,11 +2,11 @@ import request from 'supertest';
 import type { Express, Request } from 'express';
 import { refreshTokens, revokeTokens, type RevokeTokensOptions, type TokenSet } from '../../src';
 import { createTestApp, type TestApp } from '../helpers/app';
-import { useEmulator } from '../helpers/emulator';
+import { modeEmulators, REFRESH_MODES } from '../helpers/emulator';
 import { login, type Agent } from '../helpers/login';
 import { AFTER_EXPIRY, useTimeTravel } from '../helpers/middleware-clock';
 
-const emu = useEmulator();
+const { use: useModeEmulator, emu } = modeEmulators();
 const travel = useTimeTravel();
 
 const tokensOf = (req: Request) => (req as unknown as { session?: { robloxTokens?: TokenSet } }).session?.robloxTokens ?? null;
@@ -49,7 +49,9 @@ async function signedIn(app: TestApp): Promise<{ agent: Agent; tokens: TokenSet;
 
 const storedSessions = (app: TestApp) => new Promise<number>((resolve, reject) => app.sessionStore.length((err, n) => (err ? reject(err) : resolve(n ?? 0))));
 
-describe('revokeTokens() against the emulator', () => {
+describe.each(REFRESH_MODES)('revokeTokens() against the emulator, refresh answers %s', (_mode: string, refreshIdToken: boolean) => {
+  useModeEmulator({ refreshIdToken });
+
   it('revokes the grant at Roblox, forgets the tokens, logs out and ends the session', async () => {
     const app = appWith();
     const { agent, tokens, sessionID } = await signedIn(app);

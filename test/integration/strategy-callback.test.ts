@@ -1,9 +1,9 @@
 import request from 'supertest';
 import { createTestApp } from '../helpers/app';
-import { useEmulator } from '../helpers/emulator';
+import { CLIENT_ID, CLIENT_SECRET, modeEmulators, REFRESH_MODES } from '../helpers/emulator';
 import { authorizeAt, beginLogin, finishLogin, login, type Agent } from '../helpers/login';
 
-const emu = useEmulator();
+const { use: useModeEmulator, emu } = modeEmulators();
 
 async function state(agent: Agent) {
   const me = (await agent.get('/me')).body;
@@ -25,7 +25,9 @@ function withParams(url: URL, extra: Record<string, string>, replace = false): U
   return copy;
 }
 
-describe('RobloxStrategy callback defences', () => {
+describe.each(REFRESH_MODES)('RobloxStrategy callback defences, refresh answers %s', (_mode: string, refreshIdToken: boolean) => {
+  useModeEmulator({ refreshIdToken });
+
   it('refuses a replayed callback: the transaction is consumed on first use', async () => {
     const app = createTestApp({ emulator: emu() });
     const agent = request.agent(app);
@@ -121,6 +123,31 @@ describe('RobloxStrategy callback defences', () => {
     expect(app.errors).toEqual([]);
   });
 
+  it('fails with the same invalid_grant login failure when the token endpoint answers 401 for a used code, as Roblox does', async () => {
+    const app = createTestApp({ emulator: emu() });
+    const agent = request.agent(app);
+    const callback = await approvedCallback(agent);
+    // Someone else presents the code first (with a wrong verifier): it is burned, and Roblox answers 401.
+    const burn = await fetch(emu().endpoints.token, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code', code: callback.searchParams.get('code')!, code_verifier: 'v'.repeat(43),
+        client_id: CLIENT_ID, client_secret: CLIENT_SECRET,
+      }),
+    });
+    expect(burn.status).toBe(401);
+    expect(((await burn.json()) as { error: string }).error).toBe('invalid_grant');
+    emu().resetCounters();
+
+    expect((await finishLogin(agent, callback)).headers.location).toBe('/login-failed');
+    expect(emu().counters.token).toBe(1); // the app's exchange, refused with 401
+    const { me, messages } = await state(agent);
+    expect(me.authenticated).toBe(false);
+    expect(messages).toEqual(['Roblox did not accept the sign-in code (it expired or was already used). Please sign in again.']);
+    expect(app.errors).toEqual([]);
+  });
+
   it('tells the user they denied access on the consent page', async () => {
     emu().autoApprove = false;
     const app = createTestApp({ emulator: emu() });
@@ -188,7 +215,9 @@ describe('RobloxStrategy callback defences', () => {
   });
 });
 
-describe('RobloxStrategy returnTo', () => {
+describe.each(REFRESH_MODES)('RobloxStrategy returnTo, refresh answers %s', (_mode: string, refreshIdToken: boolean) => {
+  useModeEmulator({ refreshIdToken });
+
   const cases: Array<[string, string]> = [
     ['/x', '/x'],
     ['/x?tab=2', '/x?tab=2'],

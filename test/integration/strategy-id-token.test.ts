@@ -2,10 +2,10 @@ import { createPublicKey } from 'node:crypto';
 import request from 'supertest';
 import type { IdTokenTweak } from '../../src/emulator';
 import { createTestApp } from '../helpers/app';
-import { CLIENT_ID, CLIENT_SECRET, useEmulator } from '../helpers/emulator';
+import { CLIENT_ID, CLIENT_SECRET, modeEmulators, REFRESH_MODES } from '../helpers/emulator';
 import { login, type Agent } from '../helpers/login';
 
-const emu = useEmulator();
+const { use: useModeEmulator, emu } = modeEmulators();
 const now = () => Math.floor(Date.now() / 1000);
 
 /** Logs in once with the next ID token bent by `tweak`; returns what the user and the app ended with. */
@@ -25,7 +25,9 @@ async function outcome(agent: Agent) {
 
 const publicKeyPem = () => createPublicKey({ key: emu().jwks().keys[0] as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
 
-describe('RobloxStrategy refuses ID tokens that do not verify', () => {
+describe.each(REFRESH_MODES)('RobloxStrategy refuses ID tokens that do not verify, refresh answers %s', (_mode: string, refreshIdToken: boolean) => {
+  useModeEmulator({ refreshIdToken });
+
   const cases: Array<[string, () => IdTokenTweak, RegExp]> = [
     ['a corrupted signature', () => ({ corruptSignature: true }), /signature verification failed/],
     ['a signature by a key that is not in the JWKS', () => ({ signWith: 'foreign' }), /signature verification failed/],

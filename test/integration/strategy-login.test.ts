@@ -2,12 +2,14 @@ import request from 'supertest';
 import { decodeJwt } from 'jose';
 import type { RobloxProfile } from '../../src';
 import { createTestApp } from '../helpers/app';
-import { CALLBACK_URL, CLIENT_ID, PUBLIC_CLIENT_ID, useEmulator } from '../helpers/emulator';
+import { CALLBACK_URL, CLIENT_ID, PUBLIC_CLIENT_ID, modeEmulators, REFRESH_MODES } from '../helpers/emulator';
 import { login, sessionIdOf } from '../helpers/login';
 
-const emu = useEmulator();
+const { use: useModeEmulator, emu } = modeEmulators();
 
-describe('RobloxStrategy: happy path against the emulator', () => {
+describe.each(REFRESH_MODES)('RobloxStrategy: happy path against the emulator, refresh answers %s', (_mode: string, refreshIdToken: boolean) => {
+  useModeEmulator({ refreshIdToken });
+
   it('logs in a confidential client (client_secret_basic) and redirects to /', async () => {
     const app = createTestApp({ emulator: emu() });
     const agent = request.agent(app);

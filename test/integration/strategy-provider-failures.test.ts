@@ -1,10 +1,10 @@
 import request, { type Response } from 'supertest';
 import { RobloxConfigurationError } from '../../src';
 import { createTestApp, type TestApp } from '../helpers/app';
-import { CLIENT_SECRET, useEmulator } from '../helpers/emulator';
+import { CLIENT_SECRET, modeEmulators, REFRESH_MODES } from '../helpers/emulator';
 import { beginLogin, finishLogin, login } from '../helpers/login';
 
-const emu = useEmulator();
+const { use: useModeEmulator, emu } = modeEmulators();
 
 /** Asserts nothing secret leaked into what the app saw or answered: no code, verifier, secret or token. */
 function expectNoSecrets(app: TestApp, answer: Response, secrets: Array<string | null | undefined>): void {
@@ -28,7 +28,9 @@ async function loginExpectingError(app: TestApp) {
   return { agent, result };
 }
 
-describe('RobloxStrategy when the provider misbehaves', () => {
+describe.each(REFRESH_MODES)('RobloxStrategy when the provider misbehaves, refresh answers %s', (_mode: string, refreshIdToken: boolean) => {
+  useModeEmulator({ refreshIdToken });
+
   it('hands a 5xx at the token endpoint to the app as a RobloxResponseError (next(err)); the state stays consumed', async () => {
     const app = createTestApp({ emulator: emu() });
     emu().failNext('token', { status: 503 });

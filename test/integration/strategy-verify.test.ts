@@ -3,10 +3,10 @@ import request from 'supertest';
 import { decodeJwt } from 'jose';
 import type { RobloxProfile, RobloxTokenParams, VerifyCallback } from '../../src';
 import { createTestApp } from '../helpers/app';
-import { useEmulator } from '../helpers/emulator';
+import { modeEmulators, REFRESH_MODES } from '../helpers/emulator';
 import { login } from '../helpers/login';
 
-const emu = useEmulator();
+const { use: useModeEmulator, emu } = modeEmulators();
 type Rt = string | undefined;
 
 /** Logs in with this verify and returns what the app ended with. */
@@ -24,7 +24,9 @@ function expectParams(params: RobloxTokenParams): void {
   expect(decodeJwt(params.id_token as string).sub).toBe('1516563360');
 }
 
-describe('RobloxStrategy verify forms', () => {
+describe.each(REFRESH_MODES)('RobloxStrategy verify forms, refresh answers %s', (_mode: string, refreshIdToken: boolean) => {
+  useModeEmulator({ refreshIdToken });
+
   it('(accessToken, refreshToken, profile, done)', async () => {
     const calls: unknown[][] = [];
     const { me, result } = await loginWith((accessToken: string, refreshToken: Rt, profile: RobloxProfile, done: VerifyCallback) => {
