@@ -41,7 +41,7 @@ export class GroupsApi {
    * const { displayName, memberCount } = await cloud.groups.get('7654321');
    * ```
    */
-  get(groupId: string): Promise<OpenCloudGroup> {
+  async get(groupId: string): Promise<OpenCloudGroup> {
     return this.cloud.request({ method: 'GET', path: `/cloud/v2/groups/${robloxId(groupId, 'group ID')}`, parse: groupOf, what: 'reading a group' });
   }
 

@@ -28,7 +28,7 @@ export class UniversesApi {
    * const { displayName, rootPlace } = await cloud.universes.get('3828411582');
    * ```
    */
-  get(universeId: string): Promise<OpenCloudUniverse> {
+  async get(universeId: string): Promise<OpenCloudUniverse> {
     return this.cloud.request({ method: 'GET', path: `/cloud/v2/universes/${robloxId(universeId, 'universe ID')}`, parse: universeOf, what: 'reading a universe' });
   }
 

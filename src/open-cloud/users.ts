@@ -69,12 +69,12 @@ export class UsersApi {
    * const { name, displayName, premium } = await cloud.users.get('1516563360');
    * ```
    */
-  get(userId: string): Promise<OpenCloudUser> {
+  async get(userId: string): Promise<OpenCloudUser> {
     return this.cloud.request({ method: 'GET', path: `/cloud/v2/users/${robloxId(userId, 'user ID')}`, parse: userOf, what: 'reading a user' });
   }
 
   /** Starts a thumbnail: the long-running operation as Roblox returns it (see {@link thumbnail} to wait for it). */
-  generateThumbnail(userId: string, options: OpenCloudThumbnailOptions = {}): Promise<OpenCloudOperation<OpenCloudThumbnail>> {
+  async generateThumbnail(userId: string, options: OpenCloudThumbnailOptions = {}): Promise<OpenCloudOperation<OpenCloudThumbnail>> {
     if (options.size !== undefined && !SIZES.has(options.size)) throw new RobloxInvalidArgumentError('The thumbnail size must be one of Roblox\'s sizes (48 … 720)', { providerStatus: 0 });
     if (options.format !== undefined && !['PNG', 'JPEG'].includes(options.format)) throw new RobloxInvalidArgumentError('The thumbnail format must be PNG or JPEG', { providerStatus: 0 });
     if (options.shape !== undefined && !['ROUND', 'SQUARE'].includes(options.shape)) throw new RobloxInvalidArgumentError('The thumbnail shape must be ROUND or SQUARE', { providerStatus: 0 });
@@ -88,7 +88,7 @@ export class UsersApi {
   }
 
   /** Polls a thumbnail operation once, by the `path` Roblox returned. */
-  operation(path: string): Promise<OpenCloudOperation<OpenCloudThumbnail>> {
+  async operation(path: string): Promise<OpenCloudOperation<OpenCloudThumbnail>> {
     if (typeof path !== 'string' || !OPERATION_PATH.test(path)) throw new RobloxInvalidArgumentError('The operation path must be users/{id}/operations/{id}', { providerStatus: 0 });
     return this.cloud.request({ method: 'GET', path: `/cloud/v2/${path}`, parse: operationOf, what: 'reading a thumbnail operation' });
   }
