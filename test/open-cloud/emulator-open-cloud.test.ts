@@ -90,7 +90,7 @@ describe('scopes and consent-time resources', () => {
     }).toString();
     const page = await (await fetch(start)).text();
     const requestId = /name="request_id" value="([^"]+)"/.exec(page)?.[1];
-    const csrf = [...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1] as string, m[2] as string]);
+    const csrf = [...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m): [string, string] => [m[1] as string, m[2] as string]);
     expect(requestId).toEqual(expect.any(String));
     const form = new URLSearchParams([...csrf, ['decision', 'approve'], ['user', ME], [`share:${ME}:creator`, 'on']]);
     const back = await fetch(emu.endpoints.decision, { method: 'POST', body: form, redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
