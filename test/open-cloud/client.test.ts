@@ -57,6 +57,17 @@ describe('OpenCloudClient: every method against the emulator', () => {
     expect(() => cloud.users.inventory(ME, { onlyCollectibles: true })).toThrow(RobloxInvalidArgumentError);
   });
 
+  it('pages end on an empty page even when Roblox still hands out a token, and a repeated token is refused', async () => {
+    const { cloud } = await cloudFor(emu, client);
+    emu.openCloud.failNext({ status: 200, body: JSON.stringify({ inventoryItems: [], nextPageToken: 'more' }) });
+    expect(await cloud.users.inventory(ME).all()).toEqual([]);
+    expect(emu.openCloud.counters.ListInventoryItems).toBe(1);
+    const loop = JSON.stringify({ groupMemberships: [{ path: 'groups/1/memberships/a', user: 'users/1' }], nextPageToken: 'same' });
+    emu.openCloud.failNext({ status: 200, body: loop, times: 3 });
+    await expect(cloud.groups.memberships(GROUP).all()).rejects.toThrow(/page token it had already given/);
+    expect(emu.openCloud.counters.ListGroupMemberships).toBe(2);
+  });
+
   it('users.inventory: another user\'s private inventory is a 403 "forbidden", not a sign-in problem', async () => {
     const { cloud, ended } = await cloudFor(emu, client, { sub: OTHER });
     const err = await cloud.users.inventory(ME).page().catch((e: unknown) => e);
