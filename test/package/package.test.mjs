@@ -41,6 +41,8 @@ test('CommonJS consumers require() the package and the emulator subpath', () => 
   const out = run(process.execPath, ['-e', `
     const lib = require('passport-roblox-oidc');
     const { createRobloxEmulator } = require('passport-roblox-oidc/emulator');
+    const cloud = require('passport-roblox-oidc/open-cloud');
+    if (typeof cloud.openCloud !== 'function' || typeof cloud.OpenCloudClient !== 'function') throw new Error('open-cloud exports');
     if (lib.RobloxStrategy !== lib.Strategy) throw new Error('Strategy alias missing');
     for (const n of ['RobloxClient', 'refreshTokens', 'revokeTokens', 'authorizedResources']) if (typeof lib[n] !== 'function') throw new Error(n);
     const s = new lib.RobloxStrategy({ clientID: 'x', clientSecret: 'y', callbackURL: 'https://app.example/cb' }, () => {});
@@ -53,6 +55,8 @@ test('ESM consumers import named exports, and the emulator serves discovery', as
   const out = run(process.execPath, ['--input-type=module', '-e', `
     import { RobloxStrategy, Strategy, RobloxClient, refreshTokens } from 'passport-roblox-oidc';
     import { createRobloxEmulator } from 'passport-roblox-oidc/emulator';
+    import { openCloud, OpenCloudClient, RobloxRateLimitError } from 'passport-roblox-oidc/open-cloud';
+    if (typeof openCloud !== 'function' || typeof OpenCloudClient !== 'function' || typeof RobloxRateLimitError !== 'function') throw new Error('open-cloud exports');
     if (RobloxStrategy !== Strategy || typeof RobloxClient !== 'function' || typeof refreshTokens !== 'function') throw new Error('exports');
     const emu = await createRobloxEmulator({ port: 0 });
     const doc = await (await fetch(emu.issuer + '.well-known/openid-configuration')).json();
@@ -72,6 +76,7 @@ test('a strict TypeScript consumer type-checks against the published types', () 
     import passport from 'passport';
     import { RobloxStrategy, RobloxClient, refreshTokens, revokeTokens, authorizedResources, type RobloxProfile, type TokenSet, RobloxError } from 'passport-roblox-oidc';
     import { createRobloxEmulator } from 'passport-roblox-oidc/emulator';
+    import { openCloud, type OpenCloudUser } from 'passport-roblox-oidc/open-cloud';
 
     interface User { id: string; name: string }
     const strategy = new RobloxStrategy(
@@ -88,6 +93,11 @@ test('a strict TypeScript consumer type-checks against the published types', () 
     });
     app.post('/logout', revokeTokens({ client }), (_req, res) => res.redirect('/'));
     app.get('/resources', authorizedResources({ client }), (_req, res) => res.end());
+    app.get('/me/roblox', openCloud({ client }), async (req, res) => {
+      const user: OpenCloudUser = await req.robloxCloud!.users.get('1');
+      for await (const m of req.robloxCloud!.groups.memberships('7')) console.log(m.user);
+      res.json(user.displayName);
+    });
     const err: unknown = new Error();
     if (err instanceof RobloxError) console.log(err.code.toUpperCase());
     void createRobloxEmulator({ port: 0 }).then((emu) => emu.close());
