@@ -207,6 +207,19 @@ describe('per-authorization rate limits', () => {
   });
 });
 
+describe('bad input', () => {
+  it('answers 400 INVALID_ARGUMENT to malformed queries and bodies, and 413-sized bodies without crashing', async () => {
+    expect((await raw(emu, `/cloud/v2/groups/${GROUP}/memberships?maxPageSize=1&maxPageSize=2`, { token })).json).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect((await raw(emu, `/cloud/v2/groups/${GROUP}/memberships?filter=%E0%A4%A`, { token })).status).toBe(400);
+    expect((await raw(emu, `/cloud/v2/universes/${MY_UNIVERSE}:publishMessage`, { token, body: '{"topic":' })).json).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect((await raw(emu, `/cloud/v2/universes/${MY_UNIVERSE}:publishMessage`, { token, body: '[1]' })).status).toBe(400);
+    const huge = await raw(emu, `/cloud/v2/universes/${MY_UNIVERSE}:publishMessage`, { token, body: { topic: 't', message: 'm'.repeat(200_000) } });
+    expect(huge.status).toBe(400);
+    expect((await raw(emu, `/cloud/v2/universes/${MY_UNIVERSE}:restartServers`, { token, body: { placeIds: ['x'] } })).status).toBe(400);
+    expect((await raw(emu, `/cloud/v2/universes/${MY_UNIVERSE}`, { token })).status).toBe(200);
+  });
+});
+
 describe('seed data and controls', () => {
   it('replaces the seed with options and refuses a bad one', async () => {
     const custom = await createRobloxEmulator({
