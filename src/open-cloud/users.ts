@@ -10,10 +10,31 @@ import type {
 const SIZES = new Set([48, 50, 60, 75, 100, 110, 150, 180, 352, 420, 720]);
 const OPERATION_PATH = /^users\/\d{1,20}\/operations\/[A-Za-z0-9_-]{1,128}$/;
 
-const userOf = (v: unknown) =>
-  resource<OpenCloudUser>(v, 'a user', { path: 'string', id: 'string', name: 'string', displayName: 'string' }, {
+/** Keeps only https links among a user's social profiles: a URL from the provider is checked before it is exposed. */
+function httpsOnly(profiles: Record<string, unknown>): OpenCloudUser['socialNetworkProfiles'] {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(profiles)) {
+    if (typeof v !== 'string') continue;
+    if (k === 'visibility') {
+      if (/^[A-Z_]{1,64}$/.test(v)) out[k] = v;
+      continue;
+    }
+    try {
+      if (new URL(v).protocol === 'https:') out[k] = v;
+    } catch {
+      // not a URL: dropped
+    }
+  }
+  return out;
+}
+
+const userOf = (v: unknown) => {
+  const user = resource<OpenCloudUser>(v, 'a user', { path: 'string', id: 'string', name: 'string', displayName: 'string' }, {
     createTime: 'string', about: 'string', locale: 'string', premium: 'boolean', idVerified: 'boolean', socialNetworkProfiles: 'object',
   });
+  if (user.socialNetworkProfiles) user.socialNetworkProfiles = httpsOnly(user.socialNetworkProfiles as Record<string, unknown>);
+  return user;
+};
 const operationOf = (v: unknown) => resource<OpenCloudOperation<OpenCloudThumbnail>>(v, 'an operation', { path: 'string' }, { done: 'boolean', response: 'object', error: 'object' });
 const itemOf = (v: unknown) =>
   resource<OpenCloudInventoryItem>(v, 'an inventory item', { path: 'string' }, {

@@ -27,6 +27,11 @@ describe('OpenCloudClient: every method against the emulator', () => {
     expect(user).toMatchObject({ id: OTHER, name: 'linksgoat' });
     expect(user.idVerified).toBeUndefined();
     await expect(plain.users.get('999')).rejects.toBeInstanceOf(RobloxNotFoundError);
+    expect((await cloud.users.get(ME)).socialNetworkProfiles).toEqual({ youtube: 'https://www.youtube.com/@exampleuser', visibility: 'EVERYONE' });
+    emu.openCloud.failNext({ status: 200, body: JSON.stringify({ path: 'users/1', id: '1', name: 'n', displayName: 'd', socialNetworkProfiles: { youtube: 'javascript:alert(1)', twitch: 'https://twitch.tv/x' } }) });
+    expect((await cloud.users.get('1')).socialNetworkProfiles).toEqual({ twitch: 'https://twitch.tv/x' });
+    emu.openCloud.failNext({ status: 200, body: JSON.stringify({ path: 'users/1', id: 1 }) });
+    await expect(cloud.users.get('1')).rejects.toThrow(/not shaped as documented/);
     await expect(plain.users.get('../groups/1')).rejects.toBeInstanceOf(RobloxInvalidArgumentError);
   });
 
