@@ -136,3 +136,111 @@ export class RobloxCoordinationError extends RobloxError {
     super('ERR_ROBLOX_COORDINATION', message, options);
   }
 }
+
+/**
+ * What Roblox's `x-ratelimit-*` headers said on an Open Cloud answer. Fields are absent when the header was.
+ *
+ * @example
+ * ```ts
+ * if (cloud.rateLimit?.remaining === 0) showSlowDown(cloud.rateLimit.resetAt);
+ * ```
+ */
+export interface RobloxRateLimitInfo {
+  /** `x-ratelimit-limit` as sent (it may list several windows, e.g. `10, 10;w=60`). */
+  limit?: string;
+  /** `x-ratelimit-remaining`: calls left in the window for this user and app. */
+  remaining?: number;
+  /** `x-ratelimit-reset`: seconds until the quota is full again. */
+  resetSeconds?: number;
+  /** When the quota is full again, in ms since the epoch (from `resetSeconds`). */
+  resetAt?: number;
+}
+
+/** What an Open Cloud error keeps of Roblox's answer. Provider text is capped, stripped and redacted. */
+export interface RobloxOpenCloudErrorDetails {
+  /** The HTTP status Roblox answered (0 when the call was refused before sending). */
+  providerStatus: number;
+  /** Roblox's error code, e.g. `PERMISSION_DENIED`, if it sent one. */
+  providerCode?: string;
+  /** Roblox's message, for logs: never part of `message`. */
+  providerMessage?: string;
+  /** The x-ratelimit-* headers of the answer. */
+  rateLimit?: RobloxRateLimitInfo;
+  /** The status an app should answer with; default 502. */
+  status?: number;
+}
+
+/**
+ * An Open Cloud call failed in a way no more specific class describes (a 409 `ABORTED`, a 5xx, an unknown
+ * error shape). The base class of the Open Cloud errors.
+ */
+export class RobloxOpenCloudError extends RobloxError {
+  /** The HTTP status of Roblox's answer (0 when the call was refused before sending). */
+  readonly providerStatus: number;
+  /** Roblox's error code (`PERMISSION_DENIED`, `RESOURCE_EXHAUSTED`, …), if any. */
+  readonly providerCode: string | undefined;
+  /** Roblox's message, capped and redacted: for logs, never shown as ours. */
+  readonly providerMessage: string | undefined;
+  /** The rate-limit headers of the answer, if any. */
+  readonly rateLimit: RobloxRateLimitInfo | undefined;
+  /** The status an app should answer with when this reaches Express's error handler. */
+  readonly status: number;
+
+  constructor(code: string, message: string, details: RobloxOpenCloudErrorDetails, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.providerStatus = details.providerStatus;
+    this.providerCode = details.providerCode;
+    this.providerMessage = details.providerMessage;
+    this.rateLimit = details.rateLimit;
+    this.status = details.status ?? 502;
+  }
+}
+
+/**
+ * Why Roblox refused a call with 403: the token lacks a scope the operation needs (`missing_scope`: ask for it
+ * at sign-in), the user did not share the experience on the consent page (`resource_not_authorized`: send them
+ * through consent again), or anything else (`forbidden`: e.g. another user's private inventory).
+ */
+export type RobloxPermissionDeniedReason = 'missing_scope' | 'resource_not_authorized' | 'forbidden';
+
+/** 403 `PERMISSION_DENIED` (or refused before sending for a missing scope). Not a sign-in problem: the grant is alive. */
+export class RobloxPermissionDeniedError extends RobloxOpenCloudError {
+  /** Which of the three 403s this is. */
+  readonly reason: RobloxPermissionDeniedReason;
+  /** The scopes the operation needs that the token does not carry (empty unless `reason` is `missing_scope`). */
+  readonly missingScopes: readonly string[];
+
+  constructor(message: string, reason: RobloxPermissionDeniedReason, missingScopes: readonly string[], details: RobloxOpenCloudErrorDetails) {
+    super('ERR_ROBLOX_PERMISSION_DENIED', message, { ...details, status: 403 });
+    this.reason = reason;
+    this.missingScopes = missingScopes;
+  }
+}
+
+/** 404 `NOT_FOUND`: no such user, group, universe or operation. */
+export class RobloxNotFoundError extends RobloxOpenCloudError {
+  constructor(message: string, details: RobloxOpenCloudErrorDetails) {
+    super('ERR_ROBLOX_NOT_FOUND', message, { ...details, status: 404 });
+  }
+}
+
+/** 400 `INVALID_ARGUMENT`, or an argument refused before sending (an ID, a filter, a too-long message). */
+export class RobloxInvalidArgumentError extends RobloxOpenCloudError {
+  constructor(message: string, details: RobloxOpenCloudErrorDetails) {
+    super('ERR_ROBLOX_INVALID_ARGUMENT', message, { ...details, status: 400 });
+  }
+}
+
+/** 429 `RESOURCE_EXHAUSTED` beyond the wait the client may spend: try again at `retryAt`. */
+export class RobloxRateLimitError extends RobloxOpenCloudError {
+  /** How long to wait before trying again, in ms. */
+  readonly retryAfterMs: number;
+  /** When to try again, in ms since the epoch. */
+  readonly retryAt: number;
+
+  constructor(message: string, retryAfterMs: number, details: RobloxOpenCloudErrorDetails) {
+    super('ERR_ROBLOX_RATE_LIMITED', message, { ...details, status: 429 });
+    this.retryAfterMs = retryAfterMs;
+    this.retryAt = Date.now() + retryAfterMs;
+  }
+}

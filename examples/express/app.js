@@ -8,6 +8,7 @@ const { RobloxStrategy, RobloxError, refreshTokens, revokeTokens, authorizedReso
 const views = require('./views');
 const { csrfToken, checkCsrf } = require('./csrf');
 const { securityHeaders } = require('./security-headers');
+const { mountCloudPages } = require('./cloud');
 
 /**
  * Builds the demo app.
@@ -119,6 +120,8 @@ function createDemoApp(config) {
 
   // Signed out already: nothing to protect or revoke, just go home.
   app.post('/logout', (req, res, next) => (req.user ? checkCsrf(req, res, next) : res.redirect(303, '/')), revokeTokens({ client: strategy.client }), (req, res) => res.redirect(303, '/'));
+
+  mountCloudPages(app, { passport, strategy, scope: config.scope ?? ['openid', 'profile'], requireLogin, checkCsrf, views });
 
   app.use((req, res) => res.status(404).send(views.message({ user: req.user, csrf: res.locals.csrf, title: 'Not found', text: 'There is no page here.', status: 404 })));
   // eslint-disable-next-line no-unused-vars

@@ -32,7 +32,7 @@ const csrfField = (csrf) => `<input type="hidden" name="_csrf" value="${escapeHt
 
 function layout({ title, user, body, csrf }) {
   const nav = user
-    ? `<nav aria-label="Account"><a href="/profile">Profile</a><a href="/tokens">Tokens</a><a href="/resources">Resources</a></nav>
+    ? `<nav aria-label="Account"><a href="/profile">Profile</a><a href="/tokens">Tokens</a><a href="/resources">Resources</a><a href="/cloud">Open Cloud</a></nav>
        <form class="inline" method="post" action="/logout">${csrfField(csrf)}<button class="btn" type="submit" id="logout">Sign out</button></form>`
     : '';
   return `<!doctype html>
@@ -104,6 +104,11 @@ function resources({ user, csrf, resources: r }) {
   return layout({ title: 'Resources', user, body, csrf });
 }
 
+/** A page of the Open Cloud demo: `body` is already escaped HTML. */
+function page({ user, csrf, title, body }) {
+  return layout({ title, user, body: `<div class="card">${body}</div>`, csrf });
+}
+
 function message({ user, csrf, title, text, status }) {
   const body = `<div class="card"><h1>${escapeHtml(title)}</h1>
     <div class="notice error" role="alert" id="message">${escapeHtml(text)}</div>
@@ -111,4 +116,4 @@ function message({ user, csrf, title, text, status }) {
   return layout({ title, user, body, csrf });
 }
 
-module.exports = { STYLE, escapeHtml, home, profile, tokens, resources, message };
+module.exports = { STYLE, escapeHtml, home, profile, tokens, resources, message, page };

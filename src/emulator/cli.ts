@@ -112,6 +112,7 @@ export function describeEmulator(emu: RobloxEmulator): string {
     `Roblox OAuth emulator listening on ${emu.url}`,
     `  issuer:     ${emu.issuer}`,
     `  discovery:  ${emu.endpoints.discovery}`,
+    `  Open Cloud: ${emu.url}/cloud/v2/ (users, groups, universes; bearer tokens from this emulator)`,
     '',
     'Default confidential client (accepts any loopback redirect URI):',
     `  client ID:      ${ROBLOX_EMULATOR_CLIENT_ID}`,

@@ -7,6 +7,7 @@ import type { RefreshTokenSealer } from './refresh-tokens';
 import type { TokenResponseTweak, UserinfoTweak } from './tweak-types';
 import { DECISION_PATH } from './authorize';
 import type { EmulatorClient, EmulatorEndpointURLs, EmulatorUser } from './types';
+import type { OpenCloudEmulator } from './open-cloud/open-cloud';
 
 /** Everything a request handler needs: settings, registries and stores of one emulator. */
 export interface EmulatorContext {
@@ -25,6 +26,8 @@ export interface EmulatorContext {
   readonly userinfoTweaks: UserinfoTweak[];
   readonly tokenTweaks: TokenResponseTweak[];
   readonly discoveryBody: string;
+  /** The local Open Cloud (`/cloud/v2/...`). */
+  readonly openCloud: OpenCloudEmulator;
 }
 
 /** Every emulated endpoint's URL, at Roblox's paths under the issuer (`${url}/oauth/`). */

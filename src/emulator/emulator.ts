@@ -7,6 +7,8 @@ import { GrantStore } from './grants';
 import { IdTokenIssuer } from './id-tokens';
 import { KeyStore } from './keys';
 import { RefreshTokenSealer } from './refresh-tokens';
+import { OpenCloudEmulator } from './open-cloud/open-cloud';
+import { normalizeOpenCloud } from './open-cloud/seed';
 import { createListener, listen, shutdown } from './server';
 import type { EmulatorFailure, IdTokenTweak, IssueIdTokenOptions, TokenResponseTweak, UserinfoTweak } from './tweak-types';
 import type {
@@ -40,6 +42,7 @@ function urlHost(host: string): string {
  */
 export async function createRobloxEmulator(options: RobloxEmulatorOptions = {}): Promise<RobloxEmulator> {
   const settings = normalizeOptions(options);
+  const openCloud = new OpenCloudEmulator(normalizeOpenCloud(options.openCloud, settings.users), settings.now);
   const keys = await KeyStore.create();
   const faults = new Faults();
   const grants = new GrantStore(settings.now);
@@ -69,6 +72,7 @@ export async function createRobloxEmulator(options: RobloxEmulatorOptions = {}):
     userinfoTweaks: [],
     tokenTweaks: [],
     discoveryBody: JSON.stringify(discoveryDocument(issuer, endpoints)),
+    openCloud,
   };
   context = ctx;
 
@@ -112,14 +116,19 @@ export async function createRobloxEmulator(options: RobloxEmulatorOptions = {}):
     rotateKeys: async (o: { keepPrevious?: boolean } = {}) => ({ kid: (await keys.rotate(o.keepPrevious !== false)).kid }),
     jwks: () => keys.jwks(),
     revokeUser: (sub: string) => grants.revokeUser(sub),
+    get messages() {
+      return openCloud.messages;
+    },
+    openCloud,
     reset: () => {
       faults.reset();
       idTokens.clear();
       ctx.userinfoTweaks.length = 0;
       ctx.tokenTweaks.length = 0;
+      openCloud.reset();
     },
     close: () => {
-      closing ??= (faults.stop(), shutdown(server));
+      closing ??= (faults.stop(), openCloud.stop(), shutdown(server));
       return closing;
     },
   };

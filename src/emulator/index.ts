@@ -36,6 +36,11 @@ export type {
   RobloxEmulator,
   RobloxEmulatorOptions,
 } from './types';
+export { OPEN_CLOUD_RATE_LIMITS } from './open-cloud/seed';
+export type {
+  EmulatorOpenCloud, OpenCloudFailure, OpenCloudGroupSeed, OpenCloudInventoryItemSeed, OpenCloudOperation, OpenCloudRoleSeed,
+  OpenCloudSeedOptions, OpenCloudUniverseSeed, OpenCloudUserSeed, PublishedMessage, ServerRestart,
+} from './open-cloud/types';
 export type {
   EmulatorFailure,
   IdTokenContext,

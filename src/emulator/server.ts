@@ -8,6 +8,7 @@ import { handleToken } from './token-endpoint';
 import { handleIntrospect, handleResources, handleRevoke } from './token-info';
 import type { EmulatorEndpoint } from './types';
 import { handleUserinfo } from './userinfo';
+import { OpenCloudEmulator } from './open-cloud/open-cloud';
 
 type Handler = (ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse, query: string) => void | Promise<void>;
 
@@ -42,6 +43,7 @@ async function dispatch(ctx: EmulatorContext, req: IncomingMessage, res: ServerR
     const svg = avatarSvg(path, ctx.users);
     if (svg) return sendRaw(res, 200, svg, 'image/svg+xml', { 'cache-control': 'public, max-age=3600' });
   }
+  if (!route && OpenCloudEmulator.owns(path)) return ctx.openCloud.handle(ctx, req, res, path, query);
   if (!route) throw new HttpProblem(404, 'not_found', 'There is no such endpoint');
   ctx.faults.count(route.endpoint);
   const delay = ctx.faults.delay(route.endpoint);

@@ -1,4 +1,5 @@
 import type { JSONWebKeySet } from 'jose';
+import type { EmulatorOpenCloud, OpenCloudSeedOptions, PublishedMessage } from './open-cloud/types';
 import type { EmulatorFailure, IdTokenTweak, IssueIdTokenOptions, TokenResponseTweak, UserinfoTweak } from './tweak-types';
 
 /**
@@ -164,6 +165,8 @@ export interface RobloxEmulatorOptions {
   revokeOnRefreshReuse?: boolean;
   /** The clock, in milliseconds since the epoch. Default `Date.now`; tests may pass a controllable clock. */
   now?: () => number;
+  /** The local Open Cloud's data (inventories, groups, universes) and limits; each list given replaces the default. */
+  openCloud?: OpenCloudSeedOptions;
 }
 
 /** Absolute URLs of the emulator's endpoints. */
@@ -246,8 +249,19 @@ export interface RobloxEmulator {
   jwks(): JSONWebKeySet;
   /** Revokes every grant of a user, as if they removed the app in their Roblox settings. Returns how many. */
   revokeUser(sub: string): number;
-  /** Clears latency, queued failures, tweaks and counters (not grants or keys). */
+  /** Clears latency, queued failures, tweaks and counters (not grants or keys), and resets the Open Cloud's controls, rate windows and records. */
   reset(): void;
+  /**
+   * Messages apps published through Open Cloud (`POST /cloud/v2/universes/{id}:publishMessage`), oldest first.
+   *
+   * @example
+   * ```ts
+   * expect(emu.messages.at(-1)).toMatchObject({ universeId: '3828411582', topic: 'news', message: 'hi' });
+   * ```
+   */
+  readonly messages: readonly PublishedMessage[];
+  /** The local Open Cloud's test controls: rate limits, failures, latency, recorded restarts. */
+  readonly openCloud: EmulatorOpenCloud;
   /** Stops listening and drops every connection, hanging ones included. Idempotent. */
   close(): Promise<void>;
 }

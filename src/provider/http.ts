@@ -35,7 +35,7 @@ export interface HttpResponse {
 
 /** Options of one outbound call. */
 export interface RequestOptions {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** Milliseconds for the whole exchange: connect, send, and read the full body. */
   timeout: number;
   headers?: Record<string, string>;

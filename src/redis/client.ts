@@ -27,7 +27,7 @@ interface NodeRedisLike {
     on(event: 'error', listener: (err: unknown) => void): unknown;
     quit?(): Promise<unknown>;
     disconnect?(): Promise<unknown>;
-    close?(): Promise<unknown>;
+    destroy?(): void;
   };
 }
 
@@ -41,7 +41,37 @@ interface IoRedisLike {
     on(event: 'message', listener: (channel: string, message: string) => void): unknown;
     on(event: 'error', listener: (err: unknown) => void): unknown;
     quit(): Promise<unknown>;
+    disconnect?(): void;
   };
+}
+
+/**
+ * Waits for a subscription to be made; if it fails or takes longer than `timeoutMs`, its connection is closed,
+ * so that no second connection is left reconnecting in the background.
+ */
+function settleOrClose(ready: Promise<void>, close: () => Promise<void>, timeoutMs = 2_000): Promise<{ close(): Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const timer = setTimeout(() => {
+      done = true;
+      void close();
+      reject(new Error('subscription timed out'));
+    }, timeoutMs);
+    ready.then(
+      () => {
+        clearTimeout(timer);
+        if (done) return;
+        done = true;
+        resolve({ close });
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        void close();
+        if (!done) reject(err);
+        done = true;
+      },
+    );
+  });
 }
 
 const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
@@ -87,29 +117,47 @@ export function redisOps(client: unknown, owner: string, commandTimeoutMs: numbe
     });
 
   let send: (args: (string | number)[]) => Promise<unknown>;
-  let subscribe: RedisOps['subscribe'];
+  let subscribe: (channel: string, onMessage: (message: string) => void, timeoutMs: number) => Promise<{ close(): Promise<void> }>;
   if (isIoRedis(client)) {
     send = ([command, ...args]) => client.call(String(command), ...args);
-    subscribe = async (channel, onMessage) => {
+    subscribe = (channel, onMessage, timeoutMs) => {
       const sub = client.duplicate();
       sub.on('error', () => undefined); // reconnects on its own; waiters fall back to polling meanwhile
       sub.on('message', (ch, message) => {
         if (ch === channel) onMessage(message);
       });
+      const close = async () => {
+        await sub.quit().catch(() => undefined);
+        sub.disconnect?.();
+      };
       // A client made with lazyConnect hands its duplicate the same setting: connect it ourselves.
-      if (sub.status === 'wait') await sub.connect();
-      await sub.subscribe(channel);
-      return { close: async () => void (await sub.quit().catch(() => undefined)) };
+      return settleOrClose(
+        (async () => {
+          if (sub.status === 'wait') await sub.connect();
+          await sub.subscribe(channel);
+        })(),
+        close,
+        timeoutMs,
+      );
     };
   } else if (isNodeRedis(client)) {
     send = (args) => client.sendCommand(args.map(String));
-    subscribe = async (channel, onMessage) => {
+    subscribe = (channel, onMessage, timeoutMs) => {
       const sub = client.duplicate();
       sub.on('error', () => undefined);
-      await sub.connect();
-      await sub.subscribe(channel, onMessage);
-      const end = sub.close ?? sub.quit ?? sub.disconnect;
-      return { close: async () => void (await end?.call(sub).catch(() => undefined)) };
+      // destroy()/disconnect() end the connection and its reconnect attempts at once, also while connecting.
+      const close = async () => {
+        if (typeof sub.destroy === 'function') sub.destroy();
+        else await (sub.disconnect ?? sub.quit)?.call(sub).catch(() => undefined);
+      };
+      return settleOrClose(
+        (async () => {
+          await sub.connect();
+          await sub.subscribe(channel, onMessage);
+        })(),
+        close,
+        timeoutMs,
+      );
     };
   } else {
     throw new RobloxConfigurationError(`${owner} redis option must be a connected node-redis (v4, v5) or ioredis client`);
@@ -124,6 +172,7 @@ export function redisOps(client: unknown, owner: string, commandTimeoutMs: numbe
     set: (key, value, ttlMs) => bounded('SET', async () => void (await send(['SET', key, value, 'PX', String(Math.ceil(ttlMs))]))),
     deleteIfEquals: (key, value) => bounded('EVAL', async () => void (await send(['EVAL', RELEASE, '1', key, value]))),
     publish: (channel, message) => bounded('PUBLISH', async () => void (await send(['PUBLISH', channel, message]))),
-    subscribe: (channel, onMessage) => bounded('SUBSCRIBE', () => subscribe(channel, onMessage)),
+    // Bounded too: a subscription that cannot be made in time is closed (no connection left retrying).
+    subscribe: (channel, onMessage) => bounded('SUBSCRIBE', () => subscribe(channel, onMessage, commandTimeoutMs)),
   };
 }

@@ -172,3 +172,50 @@ test('denying consent lands on a friendly message, not a stack trace', async () 
   assert.doesNotMatch(await page.content(), /at .*\.js:\d+/);
   await shot(page, '08-denied');
 });
+
+test('Open Cloud pages: groups and roles, inventory after granting access, a message to the shared experience', async () => {
+  const user = emulator.users[0];
+  const page = await (await browser.newContext()).newPage();
+  const consent = async () => {
+    await page.waitForURL((url) => url.href.startsWith(emulator.url));
+    await page.check(`input[name="user"][value="${user.sub}"]`);
+    await page.click('button[name="decision"][value="approve"]');
+  };
+  await page.goto(`${base}/`);
+  await page.click('#sign-in');
+  await consent();
+  await page.waitForURL(`${base}/profile`);
+
+  await page.click('a[href="/cloud"]');
+  await page.waitForURL(`${base}/cloud`);
+  await page.click('#cloud-groups');
+  await page.waitForURL(`${base}/cloud/groups`);
+  assert.match(await page.textContent('#groups'), /Doe Builders · 25 members · your roles: Member \(rank 1\)/);
+  await shot(page, '09-cloud-groups');
+
+  // The inventory is private: the page asks for the inventory scope only now, then comes back.
+  await page.goto(`${base}/cloud/inventory`);
+  assert.equal(await page.locator('#inventory').count(), 0);
+  await page.click('#grant-inventory');
+  await consent();
+  await page.waitForURL(`${base}/cloud/inventory`);
+  assert.equal(await page.locator('#inventory li').count(), 10);
+  assert.match(await page.textContent('#quota'), /left this minute: 19/);
+  await shot(page, '10-cloud-inventory');
+  await page.click('#next-page');
+  await page.waitForURL((url) => url.pathname === '/cloud/inventory' && url.searchParams.has('page'));
+  assert.equal(await page.locator('#inventory li').count(), 10);
+
+  const sentBefore = emulator.messages.length;
+  await page.goto(`${base}/cloud/message`);
+  await page.selectOption('#universe', user.resources.universes[0]);
+  await page.fill('#message-text', 'Hello from the demo');
+  await page.click('#send');
+  await page.waitForSelector('#sent');
+  assert.match(await page.textContent('#sent'), new RegExp(`Sent to experience ${user.resources.universes[0]}`));
+  assert.equal(emulator.messages.length, sentBefore + 1);
+  assert.deepEqual({ ...emulator.messages.at(-1), at: 0 }, {
+    universeId: user.resources.universes[0], topic: 'announcements', message: 'Hello from the demo', clientId: ROBLOX_EMULATOR_CLIENT_ID, sub: user.sub, at: 0,
+  });
+  await shot(page, '11-cloud-message');
+});
