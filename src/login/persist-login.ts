@@ -1,10 +1,11 @@
 import type { Request } from 'express';
-import { sessionOf } from '../tokens/session';
+import { isThenable, sessionOf } from '../tokens/session';
+import { checkCookieSize } from '../tokens/cookie-size';
 import type { LoginTransaction, SessionTransactionStore } from './state-store';
 import type { TokenSet, TokenStore } from '../tokens/token-set';
 
 type LogInCallback = (err?: unknown) => void;
-type LogIn = (user: Express.User, options: unknown, done?: LogInCallback) => void;
+type LogIn = (user: Express.User, options: unknown, done?: LogInCallback) => unknown;
 
 /** What must outlive passport 0.7's session regeneration at `req.logIn`. */
 export interface LoginCarryOver {
@@ -37,13 +38,16 @@ export function persistOnLogIn(req: Request, carry: LoginCarryOver): void {
       cb = opts as LogInCallback;
       opts = {};
     }
-    original.call(req, user, opts ?? {}, (err?: unknown) => {
+    // @fastify/passport's logIn(user, options) returns a promise and takes no callback: persist after it settles.
+    const result: unknown = original.call(req, user, opts ?? {}, (err?: unknown) => {
       if (err) return cb?.(err);
       persist(req, carry).then(
         () => cb?.(),
         (persistErr: unknown) => cb?.(persistErr),
       );
     });
+    if (isThenable(result)) return result.then(() => persist(req, carry));
+    return result;
   };
   target.logIn = wrapped;
   target.login = wrapped;
@@ -55,5 +59,6 @@ async function persist(req: Request, carry: LoginCarryOver): Promise<void> {
   if (!session) return;
   if (Object.keys(carry.pending).length > 0) carry.transactions.restore(req, carry.pending);
   if (carry.returnTo !== undefined) session.returnTo = carry.returnTo;
+  checkCookieSize(req);
   // Passport saved the regenerated session; these changes are saved with the response (express-session).
 }
