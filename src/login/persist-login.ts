@@ -62,3 +62,17 @@ async function persist(req: Request, carry: LoginCarryOver): Promise<void> {
   checkCookieSize(req);
   // Passport saved the regenerated session; these changes are saved with the response (express-session).
 }
+
+/**
+ * Stores the TokenSet of a linked account (`passport.authorize('roblox')`) for the user already signed in: no login
+ * and no session regeneration follow, so it is written at once. Cookie-held sessions are checked for size.
+ *
+ * @example
+ * ```ts
+ * await persistLink(req, tokenStore, tokens);
+ * ```
+ */
+export async function persistLink(req: Request, tokenStore: TokenStore, tokens: TokenSet): Promise<void> {
+  await tokenStore.set(req, tokens);
+  checkCookieSize(req);
+}
