@@ -113,13 +113,14 @@ export function revokeCore(owner: string, options: RevokeTokensOptions & { logou
     delete req.robloxResources;
     await access.store.delete(req);
     const { logout } = req as unknown as PassportLike;
+    const before = (req as unknown as { session?: unknown }).session;
     if (logOut && typeof logout === 'function') {
       await new Promise<void>((resolve, reject) => {
         const result = logout.call(req, (err) => (err ? reject(asError(err)) : resolve()));
         if (isThenable(result)) result.then(() => resolve(), (err: unknown) => reject(asError(err)));
       });
     }
-    if (destroySession) await endSession(req);
+    if (destroySession) await endSession(req, before);
   }
 
   return handle;

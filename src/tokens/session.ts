@@ -96,13 +96,32 @@ export const isThenable = (value: unknown): value is PromiseLike<unknown> =>
 /**
  * Ends the request's session, whatever kept it: `destroy()` (express-session, @fastify/session; callback or
  * promise), `delete()` (@fastify/secure-session: the cookie is cleared), or `req.session = null` (cookie-session).
+ * `earlier` is the session the request had before a logout regenerated it: @fastify/session 10's `regenerate()`
+ * leaves the old session in its store, still valid for the old cookie, so it is destroyed too.
  *
  * @example
  * ```ts
- * await endSession(req);
+ * const before = req.session;
+ * await logOut(req);
+ * await endSession(req, before);
  * ```
  */
-export async function endSession(req: Request): Promise<void> {
+export async function endSession(req: Request, earlier?: unknown): Promise<void> {
+  await endCurrentSession(req);
+  const destroy = (earlier as { destroy?: unknown } | null | undefined)?.destroy;
+  const current = (req as unknown as { session?: unknown }).session;
+  if (earlier && earlier !== current && typeof destroy === 'function') await destroyWith(earlier, destroy);
+}
+
+function destroyWith(session: unknown, destroy: Function): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const settle = (err?: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve());
+    const result: unknown = (destroy as (cb: (err?: unknown) => void) => unknown).call(session, settle);
+    if (isThenable(result)) result.then(() => resolve(), settle);
+  });
+}
+
+async function endCurrentSession(req: Request): Promise<void> {
   const kind = cookieSessionKind(req);
   const r = req as unknown as { session?: unknown };
   if (kind === 'cookie-session') {
@@ -115,10 +134,5 @@ export async function endSession(req: Request): Promise<void> {
     return;
   }
   const destroy = session?.destroy;
-  if (typeof destroy !== 'function') return;
-  await new Promise<void>((resolve, reject) => {
-    const settle = (err?: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve());
-    const result: unknown = (destroy as (cb: (err?: unknown) => void) => unknown).call(session, settle);
-    if (isThenable(result)) result.then(() => resolve(), settle);
-  });
+  if (typeof destroy === 'function') await destroyWith(session, destroy);
 }

@@ -1,0 +1,131 @@
+import request from 'supertest';
+import { MemoryTokenStore, type TokenSet, type TokenStore } from '../../src';
+import { authorizedResources, refreshTokens, revokeTokens } from '../../src/fastify';
+import { createFastifyApp, FASTIFY_FLAVOURS, type FastifyFlavour } from '../helpers/fastify-app';
+import { useEmulator } from '../helpers/emulator';
+import { login, type Agent } from '../helpers/login';
+import { AFTER_EXPIRY, useTimeTravel } from '../helpers/middleware-clock';
+
+const emu = useEmulator();
+const travel = useTimeTravel();
+
+const setCookieSizes = (res: { headers: Record<string, unknown> }) =>
+  ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? []).map((c) => Buffer.byteLength(c));
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+async function appFor(flavour: FastifyFlavour, extra: { store?: TokenStore | null } = {}) {
+  // A cookie-held session (secure-session) needs a server-side store; @fastify/session keeps tokens in its session.
+  const store = extra.store === null ? undefined : (extra.store ?? (flavour.session === 'secure-session' ? new MemoryTokenStore() : undefined));
+  const ctx = await createFastifyApp({
+    ...flavour,
+    emulator: emu(),
+    ...(store ? { tokenStore: store } : {}),
+    routes: (app, { strategy }) => {
+      const base = { client: strategy.client, ...(store ? { store } : {}) };
+      app.get('/api/tokens', { preHandler: refreshTokens(base) }, async (req: any) => req.robloxTokens as TokenSet);
+      app.get('/api/page', { preHandler: refreshTokens({ ...base, redirectTo: '/auth/roblox' }) }, async () => 'page');
+      app.get('/api/resources', { preHandler: [refreshTokens(base), authorizedResources(base)] }, async (req: any) => req.robloxResources);
+      app.post('/logout', { preHandler: revokeTokens(base) }, async (req: any) => ({ revokeError: req.robloxRevokeError?.name ?? null }));
+    },
+  });
+  return ctx;
+}
+
+describe.each(FASTIFY_FLAVOURS)('Fastify $major with @fastify/$session and @fastify/passport', (flavour) => {
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await close?.();
+    close = undefined;
+  });
+
+  async function signedIn(extra: { store?: TokenStore | null } = {}) {
+    const ctx = await appFor(flavour, extra);
+    close = ctx.close;
+    const agent: Agent = request.agent(ctx.url);
+    const result = await login(agent, emu());
+    return { ...ctx, agent, result };
+  }
+
+  it('logs in, stores the tokens and serves them through the refresh hook', async () => {
+    const { agent, result, strategy } = await signedIn();
+    expect(result.callback?.status).toBe(302);
+    expect(result.location).toBe('/');
+    for (const size of setCookieSizes(result.callback!)) expect(size).toBeLessThanOrEqual(4096);
+    const me = await agent.get('/me');
+    expect(me.body).toMatchObject({ authenticated: true, user: { id: emu().users[0]!.sub } });
+    const tokens = await agent.get('/api/tokens');
+    expect(tokens.status).toBe(200);
+    expect(tokens.body).toMatchObject({ tokenType: 'Bearer', accessToken: expect.any(String), refreshToken: expect.any(String) });
+    expect((await strategy.client.introspect(tokens.body.accessToken)).active).toBe(true);
+  });
+
+  it('refreshes an expired access token once and keeps the rotated set', async () => {
+    const { agent } = await signedIn();
+    const before = (await agent.get('/api/tokens')).body as TokenSet;
+    travel(AFTER_EXPIRY);
+    const after = (await agent.get('/api/tokens')).body as TokenSet;
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+    expect(after.accessToken).not.toBe(before.accessToken);
+    expect(after.expiresAt).toBeGreaterThan(Date.now());
+    const again = (await agent.get('/api/tokens')).body as TokenSet;
+    expect(again.refreshToken).toBe(after.refreshToken);
+    expect(emu().counters.token).toBe(2); // the code exchange and one refresh
+  });
+
+  it('answers like the Express middleware when no tokens are stored: 401 JSON, text, or the redirect', async () => {
+    const ctx = await appFor(flavour);
+    close = ctx.close;
+    const json = await request(ctx.url).get('/api/tokens');
+    expect(json.status).toBe(401);
+    expect(json.headers['cache-control']).toBe('no-store');
+    expect(json.headers['content-type']).toMatch(/^application\/json/);
+    expect(json.body).toEqual({ error: 'sign_in_required', code: 'ERR_ROBLOX_SIGN_IN_REQUIRED', message: expect.stringContaining('Sign in with Roblox again') });
+    const text = await request(ctx.url).get('/api/tokens').set('accept', 'text/plain');
+    expect(text.status).toBe(401);
+    expect(text.headers['content-type']).toMatch(/^text\/plain/);
+    expect(text.text).toMatch(/\(ERR_ROBLOX_SIGN_IN_REQUIRED\)\n$/);
+    const page = await request(ctx.url).get('/api/page');
+    expect(page.status).toBe(302);
+    expect(page.headers.location).toBe('/auth/roblox');
+  });
+
+  it('loads the authorized resources through the resources hook', async () => {
+    const { agent } = await signedIn();
+    const res = await agent.get('/api/resources');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ universes: expect.any(Array), creators: expect.anything() });
+    expect(emu().counters.resources).toBe(1);
+  });
+
+  it('sends provider outages to the error handler with their status, keeping the tokens', async () => {
+    const { agent } = await signedIn();
+    const before = (await agent.get('/api/tokens')).body as TokenSet;
+    travel(AFTER_EXPIRY);
+    emu().failNext('token', { status: 503 });
+    const res = await agent.get('/api/tokens');
+    expect(res.status).toBe(502);
+    const after = (await agent.get('/api/tokens')).body as TokenSet;
+    expect(after.accessToken).not.toBe(before.accessToken); // refreshed on the next try, with the kept refresh token
+  });
+
+  it('logs out with the revoke hook: the grant is revoked at Roblox and the session ends', async () => {
+    const { agent, strategy } = await signedIn();
+    const tokens = (await agent.get('/api/tokens')).body as TokenSet;
+    const res = await agent.post('/logout');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ revokeError: null });
+    expect(emu().counters.revoke).toBe(1);
+    expect((await strategy.client.introspect(tokens.refreshToken!)).active).toBe(false);
+    expect((await agent.get('/me')).body).toEqual({ authenticated: false, user: null });
+    expect((await agent.get('/api/tokens')).status).toBe(401);
+  });
+
+  if (flavour.session === 'secure-session') {
+    it('refuses to put tokens in the secure-session cookie, naming the fix, and sets no oversized cookie', async () => {
+      const { result } = await signedIn({ store: null });
+      expect(result.callback?.status).toBe(500);
+      expect(JSON.stringify(result.callback?.body)).toMatch(/server-side store.*MemoryTokenStore/);
+      for (const size of setCookieSizes(result.callback!)) expect(size).toBeLessThanOrEqual(4096);
+    });
+  }
+});
