@@ -41,16 +41,33 @@ export function persistOnLogIn(req: Request, carry: LoginCarryOver): void {
     // @fastify/passport's logIn(user, options) returns a promise and takes no callback: persist after it settles.
     const result: unknown = original.call(req, user, opts ?? {}, (err?: unknown) => {
       if (err) return cb?.(err);
-      persist(req, carry).then(
+      persistOrUndo(req, carry).then(
         () => cb?.(),
         (persistErr: unknown) => cb?.(persistErr),
       );
     });
-    if (isThenable(result)) return result.then(() => persist(req, carry));
+    if (isThenable(result)) return result.then(() => persistOrUndo(req, carry));
     return result;
   };
   target.logIn = wrapped;
   target.login = wrapped;
+}
+
+// Fail closed: a login whose tokens could not be stored (e.g. refused in a cookie session) is logged out again, so
+// that the error page is not followed by a signed-in session without tokens.
+async function persistOrUndo(req: Request, carry: LoginCarryOver): Promise<void> {
+  try {
+    await persist(req, carry);
+  } catch (err) {
+    const logout = (req as unknown as { logout?: (cb: (err?: unknown) => void) => unknown }).logout;
+    if (typeof logout === 'function') {
+      await new Promise<void>((resolve) => {
+        const result = logout.call(req, () => resolve());
+        if (isThenable(result)) result.then(() => resolve(), () => resolve());
+      });
+    }
+    throw err;
+  }
 }
 
 async function persist(req: Request, carry: LoginCarryOver): Promise<void> {

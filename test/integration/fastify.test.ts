@@ -122,10 +122,12 @@ describe.each(FASTIFY_FLAVOURS)('Fastify $major with @fastify/$session and @fast
 
   if (flavour.session === 'secure-session') {
     it('refuses to put tokens in the secure-session cookie, naming the fix, and sets no oversized cookie', async () => {
-      const { result } = await signedIn({ store: null });
+      const { result, agent } = await signedIn({ store: null });
       expect(result.callback?.status).toBe(500);
       expect(JSON.stringify(result.callback?.body)).toMatch(/server-side store.*MemoryTokenStore/);
       for (const size of setCookieSizes(result.callback!)) expect(size).toBeLessThanOrEqual(4096);
+      // Failed closed: not left signed in without tokens.
+      expect((await agent.get('/me')).body).toEqual({ authenticated: false, user: null });
     });
   }
 });
