@@ -1,6 +1,7 @@
 import request from 'supertest';
-import { MemoryTokenStore, type TokenSet, type TokenStore } from '../../src';
-import { authorizedResources, refreshTokens, revokeTokens } from '../../src/fastify';
+import { MemoryTokenStore, RobloxStrategy, type TokenSet, type TokenStore } from '../../src';
+import { authorizedResources, refreshTokens, revokeTokens, unlinkRoblox } from '../../src/fastify';
+import { CLIENT_ID, CLIENT_SECRET } from '../helpers/emulator';
 import { createFastifyApp, FASTIFY_FLAVOURS, type FastifyFlavour } from '../helpers/fastify-app';
 import { useEmulator } from '../helpers/emulator';
 import { login, type Agent } from '../helpers/login';
@@ -20,8 +21,22 @@ async function appFor(flavour: FastifyFlavour, extra: { store?: TokenStore | nul
     ...flavour,
     emulator: emu(),
     ...(store ? { tokenStore: store } : {}),
-    routes: (app, { strategy }) => {
+    routes: (app, { strategy, passport }) => {
       const base = { client: strategy.client, ...(store ? { store } : {}) };
+      // Account linking: a second strategy instance whose callback is the link route.
+      const linker = new RobloxStrategy({
+        clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackURL: 'http://127.0.0.1:3000/link/roblox/callback',
+        issuer: emu().issuer, timeout: 2000, ...(store ? { tokenStore: store } : {}),
+      }, async (_at, _rt, profile) => ({ robloxId: profile.id }));
+      passport.use('roblox-link', linker);
+      app.post('/site-login', async (req: any) => {
+        await req.logIn({ id: 'site-42', displayName: 'Ada' });
+        return { ok: true };
+      });
+      app.get('/link/roblox', { preValidation: passport.authorize('roblox-link') }, async () => 'unreachable');
+      app.get('/link/roblox/callback', { preValidation: passport.authorize('roblox-link', { failureRedirect: '/login-failed' }) },
+        async (req: any) => ({ user: req.user, account: req.account }));
+      app.post('/unlink', { preHandler: unlinkRoblox(base) }, async (req: any) => ({ user: req.user ?? null }));
       app.get('/api/tokens', { preHandler: refreshTokens(base) }, async (req: any) => req.robloxTokens as TokenSet);
       app.get('/api/page', { preHandler: refreshTokens({ ...base, redirectTo: '/auth/roblox' }) }, async () => 'page');
       app.get('/api/resources', { preHandler: [refreshTokens(base), authorizedResources(base)] }, async (req: any) => req.robloxResources);
@@ -117,6 +132,23 @@ describe.each(FASTIFY_FLAVOURS)('Fastify $major with @fastify/$session and @fast
     expect(emu().counters.revoke).toBe(1);
     expect((await strategy.client.introspect(tokens.refreshToken!)).active).toBe(false);
     expect((await agent.get('/me')).body).toEqual({ authenticated: false, user: null });
+    expect((await agent.get('/api/tokens')).status).toBe(401);
+  });
+
+  it('links a Roblox account to the signed-in site user with passport.authorize, and unlinks it', async () => {
+    const ctx = await appFor(flavour);
+    close = ctx.close;
+    const agent: Agent = request.agent(ctx.url);
+    await agent.post('/site-login').expect(200);
+    const { callback } = await login(agent, emu(), { path: '/link/roblox' });
+    expect(callback?.status).toBe(200);
+    expect(callback?.body).toEqual({ user: { id: 'site-42', displayName: 'Ada' }, account: { robloxId: emu().users[0]!.sub } });
+    const tokens = await agent.get('/api/tokens');
+    expect(tokens.status).toBe(200);
+    const unlinked = await agent.post('/unlink');
+    expect(unlinked.body).toEqual({ user: { id: 'site-42', displayName: 'Ada' } });
+    expect((await ctx.strategy.client.introspect(tokens.body.refreshToken)).active).toBe(false);
+    expect((await agent.get('/me')).body).toEqual({ authenticated: true, user: { id: 'site-42', displayName: 'Ada' } });
     expect((await agent.get('/api/tokens')).status).toBe(401);
   });
 
