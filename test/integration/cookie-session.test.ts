@@ -21,12 +21,13 @@ const sessionCookieJSON = (res: { headers: Record<string, unknown> }) => {
   return value ? Buffer.from(value, 'base64').toString('utf8') : '';
 };
 
-function cookieApp(options: { tokenStore?: TokenStore; bigUser?: boolean } = {}) {
+function cookieApp(options: { tokenStore?: TokenStore; bigUser?: boolean; userInfo?: boolean } = {}) {
   const passport = new Passport();
   const strategy = new RobloxStrategy(
     {
       clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackURL: CALLBACK_URL, issuer: emu().issuer, timeout: 2000,
       ...(options.tokenStore ? { tokenStore: options.tokenStore } : {}),
+      ...(options.userInfo === false ? { userInfo: false } : {}),
     },
     async (_at, _rt, profile) => ({ id: profile.id, displayName: profile.displayName, ...(options.bigUser ? { notes: 'x'.repeat(3500) } : {}) }),
   );
@@ -128,5 +129,34 @@ describe('cookie-session', () => {
     // The other two pending logins survived the login and still finish.
     const other = await finishLogin(agent, await authorizeAt(started[8]!));
     expect(other.headers.location).toBe('/');
+  });
+
+  it('keeps the cookie under 4,096 bytes with Roblox-sized tokens (about 2 KB together), which stay server-side', async () => {
+    const tokenStore = new MemoryTokenStore();
+    // The profile comes from the ID token: the stand-in access token below is not one the emulator would accept.
+    const { app } = cookieApp({ tokenStore, userInfo: false });
+    const agent = request.agent(app);
+    const accessToken = `eyJ${'A'.repeat(1200)}`;
+    const refreshToken = `eyJ${'R'.repeat(650)}`;
+    emu().nextTokenResponse({ access_token: accessToken, refresh_token: refreshToken });
+    const { callback } = await login(agent, emu());
+    expect(callback?.status).toBe(302);
+    expect(callback?.headers.location).toBe('/');
+    const stored = tokenStore.get({ user: { id: emu().users[0]!.sub } } as never)!;
+    expect(stored.accessToken).toBe(accessToken);
+    expect(Buffer.byteLength(stored.accessToken + stored.refreshToken + (stored.idToken ?? ''))).toBeGreaterThan(2000);
+    const sizes = setCookies(callback!).map((c) => Buffer.byteLength(c));
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(1024);
+    expect(sessionCookieJSON(callback!)).not.toContain('AAAA');
+  });
+
+  it('refuses Roblox-sized tokens in the cookie by default, with no Set-Cookie over 4,096 bytes', async () => {
+    const { app } = cookieApp({ userInfo: false });
+    const agent = request.agent(app);
+    emu().nextTokenResponse({ access_token: `eyJ${'A'.repeat(1200)}`, refresh_token: `eyJ${'R'.repeat(650)}` });
+    const { callback } = await login(agent, emu());
+    expect(callback?.status).toBe(500);
+    for (const c of setCookies(callback!)) expect(Buffer.byteLength(c)).toBeLessThanOrEqual(4096);
+    expect((await agent.get('/me')).body).toEqual({ authenticated: false, user: null });
   });
 });
