@@ -4,7 +4,7 @@ import { authorizedResources, refreshTokens, revokeTokens, unlinkRoblox } from '
 import { CLIENT_ID, CLIENT_SECRET } from '../helpers/emulator';
 import { createFastifyApp, FASTIFY_FLAVOURS, type FastifyFlavour } from '../helpers/fastify-app';
 import { useEmulator } from '../helpers/emulator';
-import { login, type Agent } from '../helpers/login';
+import { authorizeAt, beginLogin, finishLogin, login, type Agent } from '../helpers/login';
 import { AFTER_EXPIRY, useTimeTravel } from '../helpers/middleware-clock';
 
 const emu = useEmulator();
@@ -153,6 +153,25 @@ describe.each(FASTIFY_FLAVOURS)('Fastify $major with @fastify/$session and @fast
   });
 
   if (flavour.session === 'secure-session') {
+    it('keeps pending logins from ten tabs to three in the secure-session cookie; the newest finish', async () => {
+      const ctx = await appFor(flavour);
+      close = ctx.close;
+      const agent: Agent = request.agent(ctx.url);
+      const started: URL[] = [];
+      let largest = 0;
+      for (let tab = 0; tab < 10; tab++) {
+        const { start, authorizeURL } = await beginLogin(agent);
+        for (const size of setCookieSizes(start)) largest = Math.max(largest, size);
+        started.push(authorizeURL);
+      }
+      expect(largest).toBeLessThanOrEqual(1600);
+      expect((await finishLogin(agent, await authorizeAt(started[0]!))).headers.location).toBe('/login-failed');
+      const newest = await finishLogin(agent, await authorizeAt(started[9]!));
+      expect(newest.headers.location).toBe('/');
+      for (const size of setCookieSizes(newest)) expect(size).toBeLessThanOrEqual(4096);
+      expect((await finishLogin(agent, await authorizeAt(started[8]!))).headers.location).toBe('/');
+    });
+
     it('refuses to put tokens in the secure-session cookie, naming the fix, and sets no oversized cookie', async () => {
       const { result, agent } = await signedIn({ store: null });
       expect(result.callback?.status).toBe(500);
