@@ -1,5 +1,8 @@
+import { oauthErrorCode, providerText } from './provider/provider-text';
+
 /**
- * Error classes with stable `code`s. Messages never contain a secret, code, verifier or token.
+ * Error classes with stable `code`s. Messages are written by this library: they never contain a secret, code,
+ * verifier or token, nor any text a provider sent.
  *
  * @example
  * ```ts
@@ -53,9 +56,12 @@ export class RobloxStateError extends RobloxError {
  * when a refresh token was already used or the grant was revoked.
  */
 export class RobloxOAuthError extends RobloxError {
-  /** The OAuth `error` value, e.g. `invalid_grant`. */
+  /** The OAuth `error` value, e.g. `invalid_grant` (`invalid_response` when the provider sent something else). */
   readonly error: string;
-  /** The provider's `error_description`, if any. */
+  /**
+   * The provider's `error_description`, if any, as provider text made safe to log: control characters removed,
+   * every secret, code, verifier and token of the request redacted, at most 256 characters. Never in `message`.
+   */
   readonly errorDescription: string | undefined;
   /** The HTTP status of the provider's response (0 for errors delivered by redirect). */
   readonly providerStatus: number;
@@ -66,9 +72,10 @@ export class RobloxOAuthError extends RobloxError {
   readonly status: number;
 
   constructor(error: string, errorDescription: string | undefined, providerStatus: number) {
-    super('ERR_ROBLOX_OAUTH', `Roblox answered ${error}${errorDescription ? `: ${errorDescription}` : ''}`);
-    this.error = error;
-    this.errorDescription = errorDescription;
+    const code = oauthErrorCode(error);
+    super('ERR_ROBLOX_OAUTH', `Roblox answered ${code}${providerStatus ? ` (HTTP ${providerStatus})` : ''}`);
+    this.error = code;
+    this.errorDescription = providerText(errorDescription);
     this.providerStatus = providerStatus;
     this.status = error === 'invalid_grant' || error === 'invalid_token' ? 401 : 502;
   }
@@ -114,5 +121,18 @@ export class RobloxSignInRequiredError extends RobloxError {
 
   constructor(message: string, options?: { cause?: unknown }) {
     super('ERR_ROBLOX_SIGN_IN_REQUIRED', message, options);
+  }
+}
+
+/**
+ * The shared state that coordinates refreshes (Redis, a session store) could not be read or written. Nothing
+ * was sent to Roblox by this request and the stored tokens were kept: the next request tries again.
+ */
+export class RobloxCoordinationError extends RobloxError {
+  /** The status an app should answer with when this reaches Express's error handler: 503. */
+  readonly status = 503;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_ROBLOX_COORDINATION', message, options);
   }
 }

@@ -4,9 +4,10 @@
 const express = require('express');
 const session = require('express-session');
 const { Passport } = require('passport');
-const { RobloxStrategy, refreshTokens, revokeTokens, authorizedResources } = require('passport-roblox-oidc');
+const { RobloxStrategy, RobloxError, refreshTokens, revokeTokens, authorizedResources } = require('passport-roblox-oidc');
 const views = require('./views');
 const { csrfToken, checkCsrf } = require('./csrf');
+const { securityHeaders } = require('./security-headers');
 
 /**
  * Builds the demo app.
@@ -19,6 +20,11 @@ function createDemoApp(config) {
   // Behind one reverse proxy that terminates TLS (the usual production setup), trust its X-Forwarded-* so that
   // req.secure is right and secure cookies are sent. Set the number of proxies you really have.
   app.set('trust proxy', 1);
+  // Avatars come from Roblox's CDN, or from the emulator when it is the issuer. The library hands over only
+  // https URLs (http only on loopback), so the page never renders a javascript: link or image.
+  const imageOrigins = ['https://tr.rbxcdn.com'];
+  if (config.issuer) imageOrigins.push(new URL(config.issuer).origin);
+  app.use(securityHeaders({ imageOrigins }));
 
   app.use(
     session({
@@ -117,8 +123,11 @@ function createDemoApp(config) {
   app.use((req, res) => res.status(404).send(views.message({ user: req.user, csrf: res.locals.csrf, title: 'Not found', text: 'There is no page here.', status: 404 })));
   // eslint-disable-next-line no-unused-vars
   app.use((err, req, res, _next) => {
-    // Log the error class and code only: messages of this library never carry tokens, but stay terse anyway.
-    console.error(`[demo] ${err.name ?? 'Error'}${err.code ? ` (${err.code})` : ''}: ${err.message}`);
+    // One line per error, written by the library or by us: this library's messages never carry provider text,
+    // tokens or secrets; anything else is logged by class name only (its message could hold anything).
+    const ours = err instanceof RobloxError;
+    const line = ours ? `${err.name} (${err.code}): ${err.message}` : `${typeof err?.name === 'string' ? err.name : 'Error'} (not from passport-roblox-oidc)`;
+    console.error(`[demo] ${line.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')}`);
     const status = err.status && err.status >= 400 && err.status < 600 ? err.status : 500;
     res.status(status).send(
       views.message({ user: req.user, csrf: res.locals.csrf, title: 'Something went wrong', text: 'Roblox could not be reached or answered unexpectedly. Please try again in a moment.', status }),

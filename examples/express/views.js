@@ -111,4 +111,4 @@ function message({ user, csrf, title, text, status }) {
   return layout({ title, user, body, csrf });
 }
 
-module.exports = { escapeHtml, home, profile, tokens, resources, message };
+module.exports = { STYLE, escapeHtml, home, profile, tokens, resources, message };

@@ -241,7 +241,8 @@ export function normalizeOptions(options: RobloxEmulatorOptions): EmulatorSettin
     idTokenTtl: seconds(options.idTokenTtl, 36000, 'idTokenTtl'),
     consentTtl: seconds(options.consentTtl, 600, 'consentTtl'),
     revokeOnRefreshReuse: options.revokeOnRefreshReuse === true,
-    now: options.now ?? Date.now,
+    // Read at each call, not captured: a test that fakes Date (time travel) moves the emulator with the app.
+    now: options.now ?? (() => Date.now()),
   };
 }
 

@@ -1,4 +1,5 @@
 import { RobloxError, RobloxIdTokenError, RobloxOAuthError } from '../errors';
+import { oauthErrorCode } from '../provider/provider-text';
 import type { StateProblem } from './state-store';
 
 /**
@@ -30,9 +31,7 @@ export interface RobloxAuthFailure {
 }
 
 /** An OAuth error code as Roblox may send it; anything else is reported as `invalid_response`. */
-export function sanitizeErrorCode(value: unknown): string {
-  return typeof value === 'string' && /^[a-z0-9_.-]{1,64}$/i.test(value) ? value : 'invalid_response';
-}
+export const sanitizeErrorCode = oauthErrorCode;
 
 /** The failure for a refused state. */
 export function stateFailure(problem: StateProblem): RobloxAuthFailure {

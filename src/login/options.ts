@@ -38,8 +38,11 @@ export interface RobloxStrategyOptionsBase extends ProviderConfig {
   userInfo?: boolean | undefined;
   /** A default `prompt` for every login (`'login'`, `'consent'`, `'select_account'`, `'none'`). */
   prompt?: RobloxPrompt | (string & {}) | undefined;
-  /** Where the TokenSet of a login is kept. Default: a {@link SessionTokenStore} (`req.session.robloxTokens`). */
-  tokenStore?: TokenStore | undefined;
+  /**
+   * Where the TokenSet of a login is kept. Default: a {@link SessionTokenStore} (`req.session.robloxTokens`).
+   * `false`: nothing is stored; the app keeps the tokens it receives in the verify callback.
+   */
+  tokenStore?: TokenStore | false | undefined;
   /** Milliseconds a started login may take before its state expires. Default 600 000 (10 minutes). */
   transactionTTL?: number | undefined;
   /** Pending logins kept per session (tabs); the oldest is evicted beyond this. Default 10. */
@@ -92,7 +95,7 @@ export interface ResolvedStrategyOptions {
   scope: string[];
   userInfo: boolean;
   prompt: string | undefined;
-  tokenStore: TokenStore;
+  tokenStore: TokenStore | false;
   transactionTTL: number;
   maxTransactions: number;
   sessionKey: string;
@@ -187,8 +190,8 @@ export function resolveStrategyOptions(options: RobloxStrategyOptionsBase & { pa
   }
 
   const store = options.tokenStore;
-  if (store !== undefined && (typeof store !== 'object' || store === null || typeof store.get !== 'function' || typeof store.set !== 'function' || typeof store.delete !== 'function')) {
-    throw configError('tokenStore option must have get, set and delete methods');
+  if (store !== undefined && store !== false && (typeof store !== 'object' || store === null || typeof store.get !== 'function' || typeof store.set !== 'function' || typeof store.delete !== 'function')) {
+    throw configError('tokenStore option must have get, set and delete methods, or be false');
   }
   const sessionKey = options.sessionKey ?? 'roblox:oidc';
   if (typeof sessionKey !== 'string' || sessionKey === '') throw configError('sessionKey option must be a non-empty string');

@@ -1,21 +1,33 @@
 import type { Request } from 'express';
+import { RobloxConfigurationError } from '../errors';
 import { isThenable, sessionOf } from '../tokens/session';
 import { checkCookieSize } from '../tokens/cookie-size';
 import type { LoginTransaction, SessionTransactionStore } from './state-store';
-import type { TokenSet, TokenStore } from '../tokens/token-set';
+import { SessionTokenStore, type TokenSet, type TokenStore } from '../tokens/token-set';
 
 type LogInCallback = (err?: unknown) => void;
 type LogIn = (user: Express.User, options: unknown, done?: LogInCallback) => unknown;
+type LogOut = (options: unknown, done: (err?: unknown) => void) => unknown;
 
 /** What must outlive passport 0.7's session regeneration at `req.logIn`. */
 export interface LoginCarryOver {
-  tokenStore: TokenStore;
+  /** Where the TokenSet goes; `false`: the app keeps the tokens itself (from the verify callback). */
+  tokenStore: TokenStore | false;
   tokens: TokenSet;
   returnTo: string | undefined;
   transactions: SessionTransactionStore;
-  /** Logins still pending in other tabs: carried into the regenerated session. */
+  /** Logins still pending in other tabs when this request's session was loaded. */
   pending: Record<string, LoginTransaction>;
+  /** The state this callback consumed: never carried over, whatever the session store still holds. */
+  consumedState: string;
 }
+
+/** The message of a login completed without a session where the tokens would have gone into the session. */
+export const SESSIONLESS_LOGIN_MESSAGE =
+  'RobloxStrategy cannot store the Roblox tokens: the login was completed with session: false (NestJS\'s AuthGuard ' +
+  'passes it by default), so the session was not regenerated and must not receive tokens. Log in through the session ' +
+  '(NestJS: PassportModule.register({ session: true }) or getAuthenticateOptions() returning { session: true }), ' +
+  'or pass a tokenStore keyed by user, or set tokenStore: false if you keep the tokens from the verify callback yourself';
 
 /**
  * Wraps `req.logIn`/`req.login` on this request so that, once Passport has logged the user in (and, in
@@ -23,6 +35,16 @@ export interface LoginCarryOver {
  * the TokenStore, `req.session.returnTo` is set for `successReturnToOrRedirect`, and other tabs' pending logins
  * are put back; then the caller's callback runs. Works for `passport.authenticate` and for apps that call
  * `req.logIn` themselves from a custom callback. The wrapper runs once.
+ *
+ * - `session: false`: the session was not regenerated, so nothing goes into it. A store keyed by user (any
+ *   TokenStore but the session one) still receives the tokens; with the session store, a request that has a
+ *   session fails with {@link SESSIONLESS_LOGIN_MESSAGE} (tokens silently dropped would answer 401 on every
+ *   later refresh), and one without sessions stores nothing (a stateless app keeps the verify callback's tokens).
+ * - A `TokenStore.set` that fails logs the user out again before the error is passed on: nothing half-done.
+ * - Pending logins are re-read from the session store just before the session is regenerated, so that a login
+ *   another tab started while this callback was running is not lost.
+ * - Called without a callback (@fastify/passport's `logIn(user, options)` awaits a promise), it returns a promise
+ *   that settles once the tokens are stored, and rejects with what a callback would have received.
  */
 export function persistOnLogIn(req: Request, carry: LoginCarryOver): void {
   const target = req as unknown as { logIn?: LogIn; login?: LogIn };
@@ -38,58 +60,118 @@ export function persistOnLogIn(req: Request, carry: LoginCarryOver): void {
       cb = opts as LogInCallback;
       opts = {};
     }
-    // @fastify/passport's logIn(user, options) returns a promise and takes no callback: persist after it settles.
-    const result: unknown = original.call(req, user, opts ?? {}, (err?: unknown) => {
-      if (err) return cb?.(err);
-      persistOrUndo(req, carry).then(
-        () => cb?.(),
-        (persistErr: unknown) => cb?.(persistErr),
-      );
+    // passport's logIn takes a callback; @fastify/passport's is awaited: answer that caller with a promise.
+    let settle: LogInCallback = (err) => cb?.(err);
+    const settled = cb
+      ? undefined
+      : new Promise<void>((resolve, reject) => {
+          settle = (err) => (err ? reject(err) : resolve());
+        });
+    const sessionless = (opts as { session?: unknown } | undefined)?.session === false;
+    const store = carry.tokenStore;
+    if (sessionless && store instanceof SessionTokenStore && sessionOf(req)) {
+      settle(new RobloxConfigurationError(SESSIONLESS_LOGIN_MESSAGE));
+      return settled;
+    }
+    const ready = sessionless ? Promise.resolve(carry.pending) : currentPending(req, carry);
+    void ready.then((pending) => {
+      const loggedIn = (err?: unknown) => {
+        if (err) return settle(err);
+        const write = sessionless
+          ? store && !(store instanceof SessionTokenStore) ? Promise.resolve(store.set(req, carry.tokens)) : Promise.resolve()
+          : persist(req, carry, pending);
+        write.then(
+          () => settle(),
+          (persistErr: unknown) => undo(req, sessionless, () => settle(persistErr)),
+        );
+      };
+      let result: unknown;
+      try {
+        result = original.call(req, user, opts ?? {}, loggedIn);
+      } catch (err) {
+        return settle(err);
+      }
+      if (isThenable(result)) result.then(() => loggedIn(), (err: unknown) => settle(err));
     });
-    if (isThenable(result)) return result.then(() => persistOrUndo(req, carry));
-    return result;
+    return settled;
   };
   target.logIn = wrapped;
   target.login = wrapped;
 }
 
-// Fail closed: a login whose tokens could not be stored (e.g. refused in a cookie session) is logged out again, so
-// that the error page is not followed by a signed-in session without tokens.
-async function persistOrUndo(req: Request, carry: LoginCarryOver): Promise<void> {
-  try {
-    await persist(req, carry);
-  } catch (err) {
-    const logout = (req as unknown as { logout?: (cb: (err?: unknown) => void) => unknown }).logout;
-    if (typeof logout === 'function') {
-      await new Promise<void>((resolve) => {
-        const result = logout.call(req, () => resolve());
-        if (isThenable(result)) result.then(() => resolve(), () => resolve());
-      });
-    }
-    throw err;
-  }
-}
-
-async function persist(req: Request, carry: LoginCarryOver): Promise<void> {
-  await carry.tokenStore.set(req, carry.tokens);
+async function persist(req: Request, carry: LoginCarryOver, pending: Record<string, LoginTransaction>): Promise<void> {
+  if (carry.tokenStore) await carry.tokenStore.set(req, carry.tokens);
   const session = sessionOf(req);
   if (!session) return;
-  if (Object.keys(carry.pending).length > 0) carry.transactions.restore(req, carry.pending);
+  if (Object.keys(pending).length > 0) carry.transactions.restore(req, pending);
   if (carry.returnTo !== undefined) session.returnTo = carry.returnTo;
   checkCookieSize(req);
   // Passport saved the regenerated session; these changes are saved with the response (express-session).
 }
 
 /**
+ * The other tabs' pending logins as the session store holds them now (this request's copy was loaded when the
+ * callback started and misses logins begun since), without the state this callback consumed. Falls back to
+ * the request's copy when there is no store (e.g. cookie sessions) or it cannot be read.
+ */
+function currentPending(req: Request, carry: LoginCarryOver): Promise<Record<string, LoginTransaction>> {
+  const { sessionStore, sessionID } = req as unknown as {
+    sessionStore?: { get?: (id: string, cb: (err: unknown, session?: unknown) => void) => void };
+    sessionID?: string;
+  };
+  if (!sessionStore || typeof sessionStore.get !== 'function' || typeof sessionID !== 'string') return Promise.resolve(carry.pending);
+  return new Promise((resolve) => {
+    const fallback = () => resolve(carry.pending);
+    try {
+      sessionStore.get?.(sessionID, (err, stored) => {
+        if (err || stored === undefined || stored === null) return fallback();
+        const fresh = carry.transactions.pendingIn(stored);
+        delete fresh[carry.consumedState];
+        resolve(fresh);
+      });
+    } catch {
+      fallback();
+    }
+  });
+}
+
+/** Logs the user out again after a failed TokenStore.set, then continues; a failing logout is not masked. */
+function undo(req: Request, sessionless: boolean, then: () => void): void {
+  const r = req as unknown as Record<string, unknown> & { logout?: LogOut; _userProperty?: string };
+  if (sessionless) {
+    // No session was touched: only the request's user goes.
+    r[r._userProperty ?? 'user'] = null;
+    return then();
+  }
+  if (typeof r.logout !== 'function') return then();
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    then();
+  };
+  try {
+    // Passport clears the user from the session, saves it, and regenerates it: the saved login is undone.
+    // (@fastify/passport's logOut() ignores the callback and returns a promise.)
+    const result = r.logout.call(req, {}, once);
+    if (isThenable(result)) result.then(once, once);
+  } catch {
+    once();
+  }
+}
+
+/**
  * Stores the TokenSet of a linked account (`passport.authorize('roblox')`) for the user already signed in: no login
- * and no session regeneration follow, so it is written at once. Cookie-held sessions are checked for size.
+ * and no session regeneration follow, so it is written at once (nothing with `tokenStore: false`). Cookie-held
+ * sessions are checked for size.
  *
  * @example
  * ```ts
  * await persistLink(req, tokenStore, tokens);
  * ```
  */
-export async function persistLink(req: Request, tokenStore: TokenStore, tokens: TokenSet): Promise<void> {
+export async function persistLink(req: Request, tokenStore: TokenStore | false, tokens: TokenSet): Promise<void> {
+  if (!tokenStore) return;
   await tokenStore.set(req, tokens);
   checkCookieSize(req);
 }

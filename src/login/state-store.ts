@@ -109,7 +109,15 @@ export class SessionTransactionStore {
 
   /** The unexpired pending transactions of this request's session, oldest first. */
   pending(req: Request, now = Date.now()): Pending {
-    const stored = this.session(req)[this.key];
+    return this.pendingIn(this.session(req), now);
+  }
+
+  /**
+   * The unexpired pending transactions of any session object (e.g. the copy a session store holds now, which
+   * may have logins other tabs started after this request's session was loaded), oldest first.
+   */
+  pendingIn(session: unknown, now = Date.now()): Pending {
+    const stored = isObject(session) ? session[this.key] : undefined;
     const result: Pending = {};
     if (!isObject(stored)) return result;
     const entries: [string, LoginTransaction][] = [];

@@ -4,7 +4,7 @@ import OAuth2Strategy from 'passport-oauth2';
 import { AuthorizationURLBuilder } from './authorize-url';
 import { RobloxClient } from '../provider/client';
 import { ROBLOX_ISSUER, robloxEndpoints } from '../provider/endpoints';
-import { RobloxConfigurationError } from '../errors';
+import { RobloxConfigurationError, RobloxOAuthError, RobloxResponseError } from '../errors';
 import { authorizationFailure, callbackFailure, classifyCallbackError, stateFailure, type RobloxAuthFailure } from './failures';
 import type { RobloxIdTokenClaims } from '../provider/id-token';
 import {
@@ -165,6 +165,10 @@ export class RobloxStrategy extends OAuth2Strategy {
     if (query.iss !== undefined && query.iss !== this.client.provider.issuer) {
       return refuse(callbackFailure('The sign-in response came from an unexpected issuer. Please sign in again.'));
     }
+    // RFC 9207: a provider that promises `iss` on every response sends it; a response without one is a mix-up.
+    if (query.iss === undefined && (this.client.provider.current ?? (await this.client.provider.endpoints())).issParameterSupported) {
+      return refuse(callbackFailure('The sign-in response did not say which issuer sent it. Please sign in again.'));
+    }
     // Consumed in memory only: the session is saved with the response, and a concurrent replay of the same
     // callback cannot win anyway, since the provider redeems a code once.
     const found = this.transactions.take(req, query.state);
@@ -204,6 +208,7 @@ export class RobloxStrategy extends OAuth2Strategy {
       returnTo: tx.returnTo,
       transactions: this.transactions,
       pending: this.transactions.pending(req),
+      consumedState: query.state as string,
     });
     this.success(outcome.user, tx.returnTo !== undefined ? { ...outcome.info, returnTo: tx.returnTo } : outcome.info);
   }
@@ -216,7 +221,12 @@ export class RobloxStrategy extends OAuth2Strategy {
     }
     const claims: RobloxIdTokenClaims | undefined = tokens.idToken ? await this.client.verifyIdToken(tokens.idToken, { nonce: tx.nonce }) : undefined;
     if (!this.settings.userInfo) return { tokens, params, profile: parseProfile(claims, undefined, claims) };
-    const profile = await this.client.userinfo(tokens.accessToken);
+    const profile = await this.client.userinfo(tokens.accessToken).catch((err: unknown) => {
+      // The token endpoint issued this token a moment ago: a userinfo that refuses it is a provider fault
+      // (502), not a sign-in the user could fix.
+      if (err instanceof RobloxOAuthError) throw new RobloxResponseError('The userinfo endpoint refused the access token just issued', err.providerStatus);
+      throw err;
+    });
     if (claims && profile.id !== claims.sub) {
       return { failure: { message: 'Roblox returned user info for a different user than the ID token.', code: 'ERR_ROBLOX_USERINFO' } };
     }

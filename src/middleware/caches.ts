@@ -1,44 +1,32 @@
-import { createHash } from 'node:crypto';
 import type { RobloxClient } from '../provider/client';
-import { RobloxIdTokenError, RobloxOAuthError } from '../errors';
 import type { RobloxAuthorizedResources } from '../provider/resources';
+import type { RefreshCoordinator } from '../tokens/refresh-coordinator';
+import { InProcessRefreshCoordinator, isRefreshCoordinator, tokenKey } from '../tokens/refresh-coordinator';
 import type { TokenSet } from '../tokens/token-set';
-import { SingleFlight } from '../tokens/single-flight';
+import { SingleFlight, type Settled } from '../tokens/single-flight';
 
-/** How long a finished refresh is remembered under its old refresh token. */
-export const REFRESH_MEMORY_MS = 60_000;
-/** Bound on remembered refreshes and cached resources, per client. */
+/** Bound on cached resources, per client. */
 export const MAX_ENTRIES = 10_000;
 
-/**
- * A cache key for a token: its SHA-256, so that raw tokens are never map keys or log material.
- *
- * @example
- * ```ts
- * flights.run(tokenKey(tokens.refreshToken!), () => client.refresh(tokens.refreshToken!));
- * ```
- */
-export function tokenKey(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
-}
+export { REFRESH_MEMORY_MS, tokenKey, isAuthFailure } from '../tokens/refresh-coordinator';
 
-/** True when the provider says the grant is gone, or a refreshed ID token was rejected (e.g. another `sub`). */
-export function isAuthFailure(error: unknown): boolean {
-  return (error instanceof RobloxOAuthError && error.error === 'invalid_grant') || error instanceof RobloxIdTokenError;
-}
-
-// Per client, not per middleware instance: two refreshTokens() mounted on different routers still share flights.
-const refreshFlights = new WeakMap<RobloxClient, SingleFlight<TokenSet>>();
+// Per client, not per middleware instance: two authorizedResources() on different routers share one cache.
 const resourceCaches = new WeakMap<RobloxClient, SingleFlight<RobloxAuthorizedResources>>();
 
-/** The refresh single-flight of a client: keyed by `tokenKey(oldRefreshToken)`, remembering results for 60 s. */
-export function refreshFlightsFor(client: RobloxClient): SingleFlight<TokenSet> {
-  let flights = refreshFlights.get(client);
-  if (!flights) {
-    flights = new SingleFlight<TokenSet>({ ttl: REFRESH_MEMORY_MS, maxEntries: MAX_ENTRIES, rememberError: isAuthFailure });
-    refreshFlights.set(client, flights);
+const fallbackCoordinators = new WeakMap<object, RefreshCoordinator>();
+
+/**
+ * The refresh coordination of a client: its `refreshCoordinator` (the option, or its in-process default). An
+ * object that only looks like a RobloxClient gets an in-process coordinator of its own, kept per object.
+ */
+export function refreshFlightsFor(client: RobloxClient): RefreshCoordinator {
+  if (isRefreshCoordinator(client.refreshCoordinator)) return client.refreshCoordinator;
+  let coordinator = fallbackCoordinators.get(client);
+  if (!coordinator) {
+    coordinator = new InProcessRefreshCoordinator();
+    fallbackCoordinators.set(client, coordinator);
   }
-  return flights;
+  return coordinator;
 }
 
 /** The resources cache of a client: keyed by `tokenKey(accessToken)`, each entry living as long as its token. */
@@ -62,7 +50,10 @@ export function resourceCacheFor(client: RobloxClient): SingleFlight<RobloxAutho
  * if ('error' in latest) return signInAgain();
  * ```
  */
-export function latestTokens(flights: SingleFlight<TokenSet>, tokens: TokenSet): { tokens: TokenSet } | { error: unknown } {
+export function latestTokens(
+  flights: { isEmpty(): boolean; recall(key: string): Settled<TokenSet> | undefined },
+  tokens: TokenSet,
+): { tokens: TokenSet } | { error: unknown } {
   // Nothing remembered (the usual case): no hashing on the hot path.
   if (flights.isEmpty()) return { tokens };
   let current = tokens;

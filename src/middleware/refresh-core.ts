@@ -30,7 +30,7 @@ export function refreshCore(owner: string, options: Omit<RefreshTokensOptions, '
   const flights = refreshFlightsFor(client);
 
   const redeem = (req: Request, old: TokenSet, refreshToken: string): Promise<TokenSet> =>
-    flights.run(tokenKey(refreshToken), async () => {
+    flights.redeem(tokenKey(refreshToken), async () => {
       const refreshed = await client.refresh(refreshToken, {
         previousIdToken: old.idToken,
         subject: subject?.(req),

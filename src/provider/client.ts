@@ -7,10 +7,8 @@ import { parseProfile, type RobloxProfile } from './profile';
 import { Provider, validateProviderConfig, type ProviderConfig } from './provider';
 import { parseResources, type RobloxAuthorizedResources } from './resources';
 import { rescueRefreshToken } from '../tokens/rescued';
-import { tokenSetFromResponse, type TokenSet } from '../tokens/token-set';
-
-/** RFC 6749's refresh-token syntax (1*VSCHAR), bounded: what may be stored as a rescued refresh token. */
-const REFRESH_TOKEN = /^[\x20-\x7e]{1,8192}$/;
+import { isTokenString, tokenSetFromResponse, type TokenSet } from '../tokens/token-set';
+import { InProcessRefreshCoordinator, tokenKey, type RefreshCoordinator } from '../tokens/refresh-coordinator';
 
 /**
  * Options of {@link RobloxClient}: the same as the strategy's provider options.
@@ -56,10 +54,13 @@ export interface CodeExchangeResult {
 export class RobloxClient {
   /** The resolved provider: endpoints, credentials and the ID-token verifier. */
   readonly provider: Provider;
+  /** How refreshes are coordinated: the `refreshCoordinator` option, or one in this process. */
+  readonly refreshCoordinator: RefreshCoordinator;
 
   constructor(options: RobloxClientOptions) {
     validateProviderConfig('RobloxClient', options);
     this.provider = new Provider(options);
+    this.refreshCoordinator = options.refreshCoordinator ?? new InProcessRefreshCoordinator();
   }
 
   /** The client ID this client authenticates as. */
@@ -112,11 +113,29 @@ export class RobloxClient {
       // The token sent is spent: a new one that came with a malformed answer (or before a JWKS outage) is the
       // grant's only key. An ID token that does not verify ends the sign-in instead: nothing of it is kept.
       const next = isObject(json) ? json.refresh_token : undefined;
-      if (!(err instanceof RobloxIdTokenError) && typeof next === 'string' && next !== refreshToken && REFRESH_TOKEN.test(next)) {
+      if (!(err instanceof RobloxIdTokenError) && typeof next === 'string' && next !== refreshToken && isTokenString(next)) {
         rescueRefreshToken(err, next);
       }
       throw err;
     }
+  }
+
+  /**
+   * Redeems a refresh token at most once across everything sharing this client's `refreshCoordinator`
+   * (this process by default; every instance with the Redis coordinator): concurrent callers, and callers
+   * that come with the same token within 60 s, get the same TokenSet (or the same "grant gone" error)
+   * instead of spending the token twice. Store the result: the old refresh token is dead.
+   *
+   * @example
+   * ```ts
+   * const next = await client.refreshOnce(tokens.refreshToken!, { previousIdToken: tokens.idToken });
+   * ```
+   */
+  refreshOnce(refreshToken: string, options: { subject?: string; previousIdToken?: string; scope?: string[] } = {}): Promise<TokenSet> {
+    if (typeof refreshToken !== 'string' || refreshToken === '') {
+      return Promise.reject(new RobloxConfigurationError('RobloxClient.refreshOnce requires a refresh token'));
+    }
+    return this.refreshCoordinator.redeem(tokenKey(refreshToken), () => this.refresh(refreshToken, options));
   }
 
   /** Revokes a refresh (or access) token; at Roblox this ends the whole grant. Resolves on 200. */

@@ -1,6 +1,7 @@
 import { discoveryURL, type RobloxEndpoints } from './endpoints';
 import { RobloxDiscoveryError, RobloxError } from '../errors';
 import { getJson, isLoopbackHost } from './http';
+import { ACCEPTED_ID_TOKEN_ALGS } from './id-token';
 import { isObject } from '../tokens/is-object';
 
 /**
@@ -27,9 +28,10 @@ export function parseDiscovery(issuer: string, doc: unknown): RobloxEndpoints {
   const fail = (msg: string) => new RobloxDiscoveryError(msg);
   if (!isObject(doc)) throw fail('The discovery document is not a JSON object');
   if (doc.issuer !== issuer) {
-    const got = typeof doc.issuer === 'string' ? doc.issuer : String(doc.issuer);
-    const hint = got === `${issuer}/` || `${got}/` === issuer ? ' (they differ only by the trailing slash)' : '';
-    throw fail(`The discovery document's issuer "${got}" does not equal the configured issuer "${issuer}"${hint}`);
+    // The provider's value is not quoted: it is provider text. The hint is computed, not copied.
+    const got = typeof doc.issuer === 'string' ? doc.issuer : undefined;
+    const hint = got === `${issuer}/` || (got !== undefined && `${got}/` === issuer) ? ' (they differ only by the trailing slash)' : '';
+    throw fail(`The discovery document's issuer does not equal the configured issuer "${issuer}"${hint}`);
   }
   const url = (field: string, required: boolean): string => {
     const v = doc[field];
@@ -42,6 +44,10 @@ export function parseDiscovery(issuer: string, doc: unknown): RobloxEndpoints {
   if (!Array.isArray(algs) || !algs.every((a) => typeof a === 'string')) {
     throw fail('The discovery document has no id_token_signing_alg_values_supported');
   }
+  // Refused here, before a login starts and a code is redeemed, rather than when the first ID token arrives.
+  if (!algs.some((a) => ACCEPTED_ID_TOKEN_ALGS.has(a as string))) {
+    throw fail('The provider signs ID tokens only with algorithms this library refuses (none and HMAC are never accepted)');
+  }
   return {
     issuer,
     authorizationURL: url('authorization_endpoint', true),
@@ -52,6 +58,7 @@ export function parseDiscovery(issuer: string, doc: unknown): RobloxEndpoints {
     revocationURL: url('revocation_endpoint', false),
     resourcesURL: url('resources_endpoint', false),
     idTokenSigningAlgs: algs as string[],
+    issParameterSupported: doc.authorization_response_iss_parameter_supported === true,
   };
 }
 

@@ -13,6 +13,11 @@ export interface RobloxEndpoints {
   resourcesURL: string;
   /** Algorithms the provider signs ID tokens with (`id_token_signing_alg_values_supported`). */
   idTokenSigningAlgs: string[];
+  /**
+   * The provider promises an `iss` parameter on every authorization response (RFC 9207,
+   * `authorization_response_iss_parameter_supported`): a callback without one is then refused.
+   */
+  issParameterSupported?: boolean;
 }
 
 /** The URL of an issuer's discovery document. */

@@ -1,12 +1,14 @@
 import http from 'node:http';
 import https from 'node:https';
 import {
+  RobloxConfigurationError,
   RobloxNetworkError,
   RobloxOAuthError,
   RobloxResponseError,
   RobloxTimeoutError,
 } from '../errors';
 import { isObject } from '../tokens/is-object';
+import { oauthErrorCode, providerText } from './provider-text';
 
 /** How a confidential client authenticates at the token endpoints. Roblox accepts either, never both. */
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post';
@@ -27,6 +29,8 @@ export interface HttpResponse {
   body: string;
   /** What was asked, for messages: method, origin and path (never the query, which may carry tokens). */
   where: () => string;
+  /** The secrets this request carried, redacted from any provider text kept from the answer. */
+  secrets: readonly string[];
 }
 
 /** Options of one outbound call. */
@@ -38,6 +42,8 @@ export interface RequestOptions {
   body?: string;
   /** Responses larger than this are refused (default 1 MiB). */
   maxBytes?: number;
+  /** Secrets, codes and tokens the request carries: redacted from provider text kept from the answer. */
+  secrets?: readonly string[];
 }
 
 // Connections are reused across logins: a login makes several calls to the same host.
@@ -80,6 +86,8 @@ export function request(target: string | URL, options: RequestOptions): Promise<
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.body !== undefined) headers['content-length'] = String(Buffer.byteLength(options.body));
 
+  const secrets = options.secrets ?? [];
+
   return new Promise<HttpResponse>((resolve, reject) => {
     let settled = false;
     const finish = (err: Error | null, res?: HttpResponse) => {
@@ -89,11 +97,19 @@ export function request(target: string | URL, options: RequestOptions): Promise<
       if (err) reject(err);
       else resolve(res as HttpResponse);
     };
-    const req = transport.request(url, {
-      method: options.method,
-      headers,
-      agent: agents[url.protocol as 'http:' | 'https:'],
-    });
+    let req: http.ClientRequest;
+    try {
+      req = transport.request(url, {
+        method: options.method,
+        headers,
+        agent: agents[url.protocol as 'http:' | 'https:'],
+      });
+    } catch {
+      // Node refuses header values with characters HTTP forbids (e.g. a stored token with a newline). Its message
+      // quotes the header; ours names none of it.
+      reject(new RobloxConfigurationError(`${where()} was not sent: a token or credential contains characters that cannot go into an HTTP header`));
+      return;
+    }
     const timer = setTimeout(() => {
       finish(new RobloxTimeoutError(`${where()} did not answer within ${options.timeout} ms`));
       req.destroy();
@@ -113,7 +129,7 @@ export function request(target: string | URL, options: RequestOptions): Promise<
       });
       res.on('error', (cause) => finish(new RobloxNetworkError(`${where()} failed while reading the response`, { cause })));
       res.on('end', () =>
-        finish(null, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), where }),
+        finish(null, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), where, secrets }),
       );
     });
     req.end(options.body);
@@ -144,6 +160,20 @@ export function withClientAuth(
   return { headers: { authorization: `Basic ${basic}` }, fields };
 }
 
+/** Everything secret in a token-endpoint call: the client secret, the Basic credential, codes, verifiers, tokens. */
+function secretsOf(auth: { headers: Record<string, string>; fields: Record<string, string | undefined> }, clientSecret: string | undefined): string[] {
+  const secrets: string[] = clientSecret ? [clientSecret] : [];
+  for (const [name, value] of Object.entries(auth.fields)) {
+    if (value !== undefined && !PUBLIC_FIELDS.has(name)) secrets.push(value);
+  }
+  const basic = auth.headers.authorization?.replace(/^Basic /, '');
+  if (basic) secrets.push(basic, Buffer.from(basic, 'base64').toString('utf8'));
+  return secrets;
+}
+
+/** Form fields that are not secret: echoing them back is harmless. */
+const PUBLIC_FIELDS = new Set(['grant_type', 'client_id', 'redirect_uri', 'scope', 'token_type_hint']);
+
 function formEncode(value: string): string {
   return encodeURIComponent(value).replace(/%20/g, '+');
 }
@@ -152,15 +182,17 @@ function formEncode(value: string): string {
 export function parseJson(res: HttpResponse): unknown {
   try {
     return JSON.parse(res.body) as unknown;
-  } catch (cause) {
-    throw new RobloxResponseError(`${res.where()} answered ${res.status} with a body that is not JSON`, res.status, { cause });
+  } catch {
+    // No cause: JSON.parse's message quotes the body, and the body is provider text.
+    throw new RobloxResponseError(`${res.where()} answered ${res.status} with a body that is not JSON`, res.status);
   }
 }
 
 
 /**
- * Turns a non-2xx answer into the right error: an OAuth error body becomes RobloxOAuthError,
- * anything else (5xx pages, broken JSON) a RobloxResponseError. Returns nothing for 2xx.
+ * Turns a non-2xx answer into the right error: an OAuth error (in a JSON body, or for a 401 only in
+ * `WWW-Authenticate` as RFC 6750 allows) becomes RobloxOAuthError; anything else (5xx pages, broken JSON) a
+ * RobloxResponseError. Returns nothing for 2xx. Provider text is kept only sanitized (see provider-text.ts).
  */
 export function checkStatus(res: HttpResponse): void {
   if (res.status >= 200 && res.status < 300) return;
@@ -171,10 +203,26 @@ export function checkStatus(res: HttpResponse): void {
     body = undefined;
   }
   if (isObject(body) && typeof body.error === 'string' && res.status < 500) {
-    const description = typeof body.error_description === 'string' ? body.error_description : undefined;
-    throw new RobloxOAuthError(body.error, description, res.status);
+    throw new RobloxOAuthError(oauthErrorCode(body.error), providerText(body.error_description, res.secrets), res.status);
   }
+  const challenge = res.status === 401 ? bearerChallenge(res.headers['www-authenticate']) : undefined;
+  if (challenge) throw new RobloxOAuthError(challenge.error, providerText(challenge.description, res.secrets), res.status);
   throw new RobloxResponseError(`${res.where()} answered HTTP ${res.status}`, res.status);
+}
+
+/**
+ * Reads a Bearer challenge (RFC 6750 §3). A 401 with a Bearer challenge refuses the token even without an
+ * `error` attribute (a request without usable credentials), so that case reads as `invalid_token`.
+ */
+function bearerChallenge(header: string | string[] | undefined): { error: string; description: string | undefined } | undefined {
+  const value = Array.isArray(header) ? header.find((h) => /^\s*bearer\b/i.test(h)) : header;
+  if (typeof value !== 'string' || !/^\s*bearer\b/i.test(value)) return undefined;
+  const attr = (name: string): string | undefined => {
+    const m = new RegExp(`(?:^|[\\s,])${name}\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^\\s,]*))`, 'i').exec(value.slice(0, 4096));
+    return m ? (m[1] ?? m[2]) : undefined;
+  };
+  const error = attr('error');
+  return { error: error === undefined ? 'invalid_token' : oauthErrorCode(error), description: attr('error_description') };
 }
 
 /** POSTs a form (with client authentication) and returns the parsed JSON body of a 2xx answer. */
@@ -190,6 +238,7 @@ export async function postForm(
     timeout,
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...auth.headers },
     body: encodeForm(auth.fields),
+    secrets: secretsOf(auth, credentials.clientSecret),
   });
   checkStatus(res);
   return { res, json: res.body.length === 0 ? undefined : parseJson(res) };
@@ -201,6 +250,7 @@ export async function getJson(url: string, timeout: number, bearer?: string): Pr
     method: 'GET',
     timeout,
     headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
+    secrets: bearer ? [bearer] : [],
   });
   checkStatus(res);
   return parseJson(res);

@@ -46,7 +46,8 @@ export interface IdTokenExpectations {
 /** Verifies an ID token and returns its claims, or rejects with RobloxIdTokenError. */
 export type IdTokenVerifier = (idToken: string, expect: IdTokenExpectations) => Promise<RobloxIdTokenClaims>;
 
-const ASYMMETRIC = new Set(['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA', 'Ed25519']);
+/** The ID-token signing algorithms this library accepts: asymmetric only, never `none` or HMAC. */
+export const ACCEPTED_ID_TOKEN_ALGS: ReadonlySet<string> = new Set(['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA', 'Ed25519']);
 
 /**
  * A JWKS kept in memory: fetched once, refetched when a token names an unknown `kid` (at most once per
@@ -69,12 +70,14 @@ class JwksCache {
     this.inflight ??= getJson(this.url, this.timeout)
       .then((jwks) => {
         if (!isObject(jwks) || !Array.isArray(jwks.keys)) throw new RobloxResponseError('The provider JWKS is not a key set', 200);
+        // Caches only improve: an answer without a single signing key never replaces a set that works.
+        if (!jwks.keys.some(isSigningKey)) throw new RobloxResponseError('The provider JWKS has no usable signing key', 200);
         let local: JWTVerifyGetKey;
         try {
           local = createLocalJWKSet(jwks as unknown as JSONWebKeySet);
-        } catch (cause) {
+        } catch {
           // A provider fault, not a bad token: it must not read as "ID token rejected" (which signs users out).
-          throw new RobloxResponseError('The provider JWKS is malformed', 200, { cause });
+          throw new RobloxResponseError('The provider JWKS is malformed', 200);
         }
         this.local = local;
         this.fetchedAt = Date.now();
@@ -115,6 +118,11 @@ class JwksCache {
   };
 }
 
+/** A public key that could verify a signature: EC, RSA or OKP, not marked for encryption, without private parts. */
+function isSigningKey(key: unknown): boolean {
+  return isObject(key) && typeof key.kty === 'string' && ['EC', 'RSA', 'OKP'].includes(key.kty) && key.use !== 'enc' && key.d === undefined;
+}
+
 /**
  * Creates an ID-token verifier: signature with a cached JWKS, algorithm from the provider's list (never
  * `none` or HMAC), `iss` exact, `aud` containing the client (and `azp` equal to it when there are several
@@ -127,10 +135,10 @@ class JwksCache {
  * ```
  */
 export function createIdTokenVerifier(options: IdTokenVerifierOptions): IdTokenVerifier {
-  const algorithms = options.algorithms.filter((a) => ASYMMETRIC.has(a));
+  const algorithms = options.algorithms.filter((a) => ACCEPTED_ID_TOKEN_ALGS.has(a));
   if (algorithms.length === 0) {
     throw new RobloxConfigurationError(
-      `The provider offers no acceptable ID token signing algorithm (got ${JSON.stringify(options.algorithms)}; none and HMAC are refused)`,
+      'The provider offers no acceptable ID token signing algorithm (none and HMAC are refused)',
     );
   }
   const jwks = new JwksCache(options.jwksURL, options.timeout, options.jwksCooldown ?? 30_000, options.jwksMaxAge ?? 600_000);
@@ -147,7 +155,8 @@ export function createIdTokenVerifier(options: IdTokenVerifierOptions): IdTokenV
       }));
     } catch (cause) {
       if (cause instanceof RobloxError && !(cause instanceof RobloxIdTokenError)) throw cause;
-      throw new RobloxIdTokenError(`ID token rejected: ${reason(cause)}`, { cause });
+      // No cause: jose's errors carry the token's payload and provider-chosen header text.
+      throw new RobloxIdTokenError(`ID token rejected: ${reason(cause)}`);
     }
     const fail = (why: string) => new RobloxIdTokenError(`ID token rejected: ${why}`);
     const now = Math.floor(Date.now() / 1000);
@@ -163,11 +172,27 @@ export function createIdTokenVerifier(options: IdTokenVerifierOptions): IdTokenV
   };
 }
 
+/**
+ * Why jose refused a token, in our words. jose's own messages can quote the token (a `crit` header name, a
+ * claim name), which is provider text: only the error's class and a claim from our fixed list are read.
+ */
 function reason(cause: unknown): string {
   if (cause instanceof joseErrors.JWSSignatureVerificationFailed) return 'signature verification failed';
   if (cause instanceof joseErrors.JWKSNoMatchingKey) return 'no key in the provider JWKS matches the token';
+  if (cause instanceof joseErrors.JWKSMultipleMatchingKeys) return 'several keys in the provider JWKS match the token';
   if (cause instanceof joseErrors.JOSEAlgNotAllowed) return 'signing algorithm not allowed';
-  if (cause instanceof joseErrors.JOSEError) return cause.message;
+  if (cause instanceof joseErrors.JWTExpired) return '"exp" claim is in the past';
+  if (cause instanceof joseErrors.JWTClaimValidationFailed) {
+    const claim = CLAIMS.has(cause.claim) ? cause.claim : 'a';
+    return cause.reason === 'missing' ? `"${claim}" claim is missing` : `"${claim}" claim is invalid`;
+  }
+  if (cause instanceof joseErrors.JWTInvalid) return 'the payload is not a valid JWT claims set';
+  if (cause instanceof joseErrors.JOSENotSupported) return 'the token uses an unsupported algorithm or header';
+  if (cause instanceof joseErrors.JWSInvalid) return 'the token is not a valid signed JWT';
+  if (cause instanceof joseErrors.JOSEError) return 'the token could not be verified';
   if (cause instanceof RobloxError) return cause.message;
   return 'malformed token';
 }
+
+/** Claim names jose may report; anything else is not named. */
+const CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'azp', 'nonce']);

@@ -1,4 +1,5 @@
 import { isObject } from '../tokens/is-object';
+import { isLoopbackHost } from './http';
 import type { RobloxIdTokenClaims } from './id-token';
 
 /**
@@ -13,11 +14,11 @@ export interface RobloxProfile {
   username?: string;
   /** The display name (`name`), falling back to the username, then the user ID. */
   displayName: string;
-  /** `https://www.roblox.com/users/<id>/profile`. */
+  /** `https://www.roblox.com/users/<id>/profile`; only an absolute https URL (http only on a loopback host). */
   profileUrl?: string;
-  /** The avatar headshot; empty when Roblox has none (`picture: null`). */
+  /** The avatar headshot; empty when Roblox has none (`picture: null`) or sent something other than a safe URL. */
   photos: { value: string }[];
-  /** When the Roblox account was created. */
+  /** When the Roblox account was created; only a time between Roblox's founding (2004) and now plus a day. */
   createdAt?: Date;
   /** The verified ID-token claims of this login, when there was an ID token. */
   claims?: RobloxIdTokenClaims;
@@ -29,6 +30,9 @@ export interface RobloxProfile {
 
 /**
  * Maps userinfo (or ID-token) claims to a RobloxProfile. Pure; throws a TypeError when `sub` is missing.
+ * Every value is checked before it is typed: URLs must be absolute https (http on loopback hosts, for the
+ * emulator), names free of control characters and at most 256 characters, `created_at` a plausible time.
+ * A value that fails is left out of the typed fields; `_json` keeps the claims as received.
  *
  * @example
  * ```ts
@@ -40,21 +44,55 @@ export function parseProfile(json: unknown, raw?: string, claims?: RobloxIdToken
   if (!isObject(json) || typeof json.sub !== 'string' || json.sub === '') {
     throw new TypeError('Roblox user claims have no sub');
   }
-  const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
-  const username = str(json.preferred_username);
+  const username = safeName(json.preferred_username);
+  const picture = safeURL(json.picture);
   const profile: RobloxProfile = {
     provider: 'roblox',
     id: json.sub,
-    displayName: str(json.name) ?? str(json.nickname) ?? username ?? json.sub,
-    photos: str(json.picture) ? [{ value: json.picture as string }] : [],
+    displayName: safeName(json.name) ?? safeName(json.nickname) ?? username ?? json.sub,
+    photos: picture ? [{ value: picture }] : [],
     _raw: raw ?? JSON.stringify(json),
     _json: json,
   };
   if (username) profile.username = username;
-  const profileUrl = str(json.profile);
+  const profileUrl = safeURL(json.profile);
   if (profileUrl) profile.profileUrl = profileUrl;
-  const created = typeof json.created_at === 'number' ? json.created_at : Number(str(json.created_at));
-  if (Number.isFinite(created)) profile.createdAt = new Date(created * 1000);
+  const createdAt = safeCreatedAt(json.created_at);
+  if (createdAt) profile.createdAt = createdAt;
   if (claims) profile.claims = claims;
   return profile;
+}
+
+/** A name fit to show: a non-empty string of at most 256 characters without control characters. */
+function safeName(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' && value.length <= 256 && !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value)
+    ? value
+    : undefined;
+}
+
+/**
+ * A URL fit to link to or load: absolute https (or http on a loopback host), no credentials, at most 2048
+ * characters. `javascript:`, `data:`, relative and protocol-relative values are refused. Returned normalized.
+ */
+function safeURL(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '' || value.length > 2048) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if (url.username !== '' || url.password !== '') return undefined;
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) return url.href;
+  return undefined;
+}
+
+/** Roblox was founded in 2004: an account cannot be older. */
+const EARLIEST_ACCOUNT_S = Date.UTC(2004, 0, 1) / 1000;
+
+/** `created_at` (seconds since the epoch) as a Date, only between 2004 and a day from now. */
+function safeCreatedAt(value: unknown): Date | undefined {
+  const s = typeof value === 'number' ? value : typeof value === 'string' && /^[0-9]{1,12}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isFinite(s) || s < EARLIEST_ACCOUNT_S || s > Date.now() / 1000 + 86_400) return undefined;
+  return new Date(s * 1000);
 }

@@ -3,6 +3,7 @@ import { ROBLOX_ISSUER, robloxEndpoints, type RobloxEndpoints } from './endpoint
 import { RobloxConfigurationError } from '../errors';
 import type { ClientAuthMethod, ClientCredentials } from './http';
 import { createIdTokenVerifier, type IdTokenVerifier } from './id-token';
+import { isRefreshCoordinator, type RefreshCoordinator } from '../tokens/refresh-coordinator';
 
 /** Endpoint URLs that may be set explicitly, overriding Roblox's defaults or discovery. */
 export interface EndpointOverrides {
@@ -27,6 +28,11 @@ export interface ProviderConfig extends EndpointOverrides {
   clockTolerance?: number | undefined;
   /** Minimum ms between JWKS refetches caused by an unknown `kid` (default 30 000). */
   jwksCooldown?: number | undefined;
+  /**
+   * How refreshes of one grant are coordinated: in this process (the default), or across processes with
+   * `createRedisRefreshCoordinator(…)` from `passport-roblox-oidc/redis`.
+   */
+  refreshCoordinator?: RefreshCoordinator | undefined;
 }
 
 /** The longest delay Node's timers honour (2^31 - 1 ms, about 24.8 days). */
@@ -58,6 +64,9 @@ export function validateProviderConfig(owner: string, config: ProviderConfig | u
     if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)) {
       throw fail(`${name} option must be a number ≥ ${min}${max === Infinity ? '' : ` and ≤ ${max}`}`);
     }
+  }
+  if (config.refreshCoordinator !== undefined && !isRefreshCoordinator(config.refreshCoordinator)) {
+    throw fail('refreshCoordinator option must be a RefreshCoordinator (e.g. createRedisRefreshCoordinator(…) from passport-roblox-oidc/redis)');
   }
   for (const key of OVERRIDES) {
     const value = config[key];

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { sessionOf } from './session';
-import { RobloxConfigurationError } from '../errors';
+import { RobloxConfigurationError, RobloxCoordinationError } from '../errors';
 import { isTokenSet, SessionTokenStore, type TokenSet, type TokenStore } from './token-set';
 
 
@@ -52,12 +52,31 @@ export class TokenAccess {
    * The stored TokenSet as the store holds it now, for a second look after Roblox refused a refresh token:
    * a session that can reload (express-session) is read again from the session store first, since another
    * process sharing that store may have saved a newer set after this request loaded the session. A session
-   * that cannot be reloaded (gone from the store) leaves the request's copy as it was.
+   * gone from the store leaves the request's copy as it was. A session store that cannot be read (an outage)
+   * rejects with {@link RobloxCoordinationError}: without that second look, clearing the tokens could erase the
+   * grant's only live refresh token, so nothing is cleared.
    */
   async reread(req: Request): Promise<TokenSet | undefined> {
     const session = sessionOf(req);
     if (this.sessionBacked && typeof session?.reload === 'function') {
-      await new Promise<void>((resolve) => session.reload?.(() => resolve()));
+      const { sessionStore, sessionID } = req as unknown as {
+        sessionStore?: { get?: (id: string, cb: (err: unknown, s?: unknown) => void) => void };
+        sessionID?: string;
+      };
+      const outage = (cause: unknown) =>
+        new RobloxCoordinationError(`${this.owner} could not read the session store to check for newer tokens; the tokens were kept`, { cause });
+      // Asked first, so that an outage (an error) is told apart from a session that is gone (nothing).
+      const exists = await new Promise<boolean>((resolve, reject) => {
+        if (!sessionStore || typeof sessionStore.get !== 'function' || typeof sessionID !== 'string') return resolve(true);
+        try {
+          sessionStore.get(sessionID, (err, stored) => (err ? reject(outage(err)) : resolve(stored !== undefined && stored !== null)));
+        } catch (err) {
+          reject(outage(err));
+        }
+      });
+      if (exists) {
+        await new Promise<void>((resolve, reject) => session.reload?.((err?: unknown) => (err ? reject(outage(err)) : resolve())));
+      }
     }
     return this.load(req);
   }

@@ -73,42 +73,66 @@ export class SessionTokenStore implements TokenStore {
   }
 }
 
+/** The longest token accepted from a provider or a store (Roblox's are about 1 KB each). */
+export const MAX_TOKEN_LENGTH = 16_384;
+
+/** The longest `expires_in` accepted, in seconds (one year; Roblox's access tokens live 15 minutes). */
+export const MAX_EXPIRES_IN = 31_536_000;
+
+const VSCHAR = /^[\x20-\x7e]+$/;
+
+/**
+ * True for a token as RFC 6749 defines it (1*VSCHAR: printable ASCII, so it can go into an HTTP header and a
+ * form), at most {@link MAX_TOKEN_LENGTH} characters.
+ */
+export function isTokenString(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_TOKEN_LENGTH && VSCHAR.test(value);
+}
+
 /** True for a value shaped like a TokenSet (as read back from a session or database). */
 export function isTokenSet(value: unknown): value is TokenSet {
   return (
     isObject(value) &&
-    typeof value.accessToken === 'string' &&
-    value.accessToken !== '' &&
+    isTokenString(value.accessToken) &&
     value.tokenType === 'Bearer' &&
     typeof value.expiresAt === 'number' &&
     Number.isFinite(value.expiresAt) &&
     Array.isArray(value.scope) &&
     value.scope.every((s) => typeof s === 'string') &&
-    (value.refreshToken === undefined || (typeof value.refreshToken === 'string' && value.refreshToken !== '')) &&
-    (value.idToken === undefined || typeof value.idToken === 'string')
+    (value.refreshToken === undefined || isTokenString(value.refreshToken)) &&
+    (value.idToken === undefined || isTokenString(value.idToken))
   );
 }
 
 /**
- * Builds a TokenSet from a token endpoint response. `token_type` must be Bearer and `access_token`
- * present; `scope` falls back to the requested scope when the provider omits it.
+ * Builds a TokenSet from a token endpoint response. `token_type` must be Bearer; `access_token`, and
+ * `refresh_token` and `id_token` when present, must be tokens (printable ASCII, bounded); `expires_in` a positive
+ * integer of at most {@link MAX_EXPIRES_IN} seconds; `scope` falls back to the requested scope when the provider
+ * omits it. Anything else is a RobloxResponseError (HTTP 502 for the app), whose message names the field only.
  */
 export function tokenSetFromResponse(body: unknown, fallbackScope: string[] = [], now: number = Date.now()): TokenSet {
   const bad = (why: string) => new RobloxResponseError(`The token endpoint answered ${why}`, 200);
   if (!isObject(body)) throw bad('a body that is not a JSON object');
-  if (typeof body.access_token !== 'string' || body.access_token === '') throw bad('no access_token');
+  if (!isTokenString(body.access_token)) throw bad(body.access_token === undefined ? 'no access_token' : 'an access_token that is not a token (printable ASCII, bounded)');
   if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer') throw bad('a token_type other than Bearer');
-  const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : Number(body.expires_in);
-  if (!Number.isFinite(expiresIn) || expiresIn <= 0) throw bad('no valid expires_in');
-  if (body.refresh_token !== undefined && typeof body.refresh_token !== 'string') throw bad('a refresh_token that is not a string');
-  if (body.id_token !== undefined && typeof body.id_token !== 'string') throw bad('an id_token that is not a string');
+  const expiresIn = expiresInOf(body.expires_in);
+  if (expiresIn === undefined) throw bad(`no valid expires_in (a positive integer of at most ${MAX_EXPIRES_IN} seconds)`);
+  if (body.refresh_token !== undefined && !isTokenString(body.refresh_token)) throw bad('a refresh_token that is not a token (printable ASCII, bounded)');
+  if (body.id_token !== undefined && !isTokenString(body.id_token)) throw bad('an id_token that is not a token (printable ASCII, bounded)');
+  if (body.scope !== undefined && typeof body.scope !== 'string') throw bad('a scope that is not a string');
   const tokens: TokenSet = {
     accessToken: body.access_token,
     tokenType: 'Bearer',
     scope: typeof body.scope === 'string' ? body.scope.split(' ').filter(Boolean) : [...fallbackScope],
     expiresAt: now + expiresIn * 1000,
   };
-  if (body.refresh_token) tokens.refreshToken = body.refresh_token as string;
-  if (body.id_token) tokens.idToken = body.id_token as string;
+  if (body.refresh_token !== undefined) tokens.refreshToken = body.refresh_token;
+  if (body.id_token !== undefined) tokens.idToken = body.id_token;
   return tokens;
+}
+
+/** `expires_in` as a number of seconds: a positive integer (a JSON number, or its digits as a string), bounded. */
+function expiresInOf(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^[0-9]{1,12}$/.test(value) ? Number(value) : NaN;
+  return Number.isInteger(n) && n > 0 && n <= MAX_EXPIRES_IN ? n : undefined;
 }

@@ -53,7 +53,17 @@ const shot = (page, name) => page.screenshot({ path: path.join(shots, `${name}.p
 test('sign in through the consent page, see the profile, refresh tokens, list resources, sign out', async () => {
   const user = emulator.users[0];
   const page = await (await browser.newContext()).newPage();
-  await page.goto(`${base}/`);
+  const violations = watchCsp(page);
+  const home = await page.goto(`${base}/`);
+  // A model app's headers (issue 9, rule 8): strict CSP without inline script, no framing, no sniffing.
+  const headers = home.headers();
+  assert.match(headers['content-security-policy'], /script-src 'none'/);
+  assert.match(headers['content-security-policy'], /frame-ancestors 'none'/);
+  assert.match(headers['content-security-policy'], /style-src 'sha256-[A-Za-z0-9+/=]+'/);
+  assert.equal(headers['x-content-type-options'], 'nosniff');
+  assert.equal(headers['referrer-policy'], 'no-referrer');
+  // The inline style is allowed by its hash: the page is styled, not broken by its own policy.
+  assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(242, 244, 245)');
   const button = page.getByRole('link', { name: 'Sign in with Roblox' });
   assert.equal(await button.count(), 1);
   await shot(page, '01-home');
@@ -116,6 +126,38 @@ test('sign in through the consent page, see the profile, refresh tokens, list re
   await page.goto(`${base}/profile`);
   assert.equal(await page.getByRole('link', { name: 'Sign in with Roblox' }).count(), 1, 'profile needs a login again');
   await shot(page, '07-signed-out');
+  assert.deepEqual(violations, [], 'no Content-Security-Policy violation on the demo pages');
+});
+
+/** Collects the CSP violations Chromium reports on the demo's own pages. */
+function watchCsp(page) {
+  const violations = [];
+  page.on('console', (msg) => {
+    if (/Content Security Policy/i.test(msg.text()) && page.url().startsWith(base)) violations.push(msg.text());
+  });
+  return violations;
+}
+
+test('a javascript: profile URL or picture from the provider is never rendered (issue 9, rule 2)', async () => {
+  const user = emulator.users[0];
+  const page = await (await browser.newContext()).newPage();
+  const dialogs = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    return d.dismiss();
+  });
+  emulator.nextUserinfo({ profile: 'javascript:alert(document.domain)', picture: 'javascript:alert(2)', created_at: 8.64e15 });
+  await page.goto(`${base}/`);
+  await page.click('#sign-in');
+  await page.waitForURL((url) => url.href.startsWith(emulator.url));
+  await page.check(`input[name="user"][value="${user.sub}"]`);
+  await page.click('button[name="decision"][value="approve"]');
+  await page.waitForURL(`${base}/profile`);
+  assert.equal(await page.locator('#profile-link').count(), 0, 'no link for an unchecked URL');
+  assert.equal(await page.locator('img.avatar').count(), 0, 'no image for an unchecked URL');
+  assert.equal(await page.textContent('#account-age'), 'unknown');
+  assert.doesNotMatch(await page.content(), /javascript:/);
+  assert.deepEqual(dialogs, []);
 });
 
 test('denying consent lands on a friendly message, not a stack trace', async () => {

@@ -36,6 +36,8 @@ export interface TestAppOptions {
   loginOptions?: AuthenticateOptions & Record<string, unknown>;
   /** Session cookie settings, merged over express-session's defaults. */
   cookie?: session.CookieOptions;
+  /** The session store; default a fresh MemoryStore. */
+  sessionStore?: MemoryStore;
 }
 
 /** An Express 5 app with a few handles for assertions. */
@@ -87,7 +89,7 @@ export function createTestApp(options: TestAppOptions): TestApp {
   passport.serializeUser((user, done) => done(null, user));
   passport.deserializeUser((user: Express.User, done) => done(null, user));
 
-  const sessionStore = new MemoryStore();
+  const sessionStore = options.sessionStore ?? new MemoryStore();
   const app = express() as TestApp;
   app.set('query parser', 'simple');
   app.use(session({

@@ -29,6 +29,10 @@ const malformed: [string, Record<string, unknown> | ((body: Record<string, unkno
   ['no access_token', { access_token: undefined }],
   ['a token_type other than Bearer', { token_type: 'MAC' }],
   ['an id_token that is not a string', { id_token: 42 }],
+  // Issue 9 rule 2: 1e308 made the stored TokenSet unreadable (expiresAt = Infinity) and signed the user out.
+  ['an expires_in of 1e308', { expires_in: 1e308 }],
+  // Issue 9 rule 4: a token that cannot go into an HTTP header was an untyped TypeError (500).
+  ['an access_token with a CRLF in it', { access_token: 'at\r\nX-Injected: 1' }],
 ];
 
 describe('a refresh answer that rotated the refresh token but is malformed otherwise', () => {

@@ -45,7 +45,7 @@ describe('RobloxStrategy refuses ID tokens that do not verify', () => {
     ['a missing sub', () => ({ claims: { sub: undefined } }), /"sub"/],
     ['a missing nonce', () => ({ claims: { nonce: undefined } }), /"nonce"/],
     ['a nonce of another login', () => ({ claims: { nonce: 'nonce-of-another-login-0000000000000000000' } }), /"nonce"/],
-    ['something that is not a JWT', () => () => 'not.a.jwt', /JWS Protected Header is invalid/],
+    ['something that is not a JWT', () => () => 'not.a.jwt', /the token is not a valid signed JWT/],
   ];
 
   it.each(cases)('%s', async (_name, tweak, reason) => {

@@ -80,9 +80,12 @@ describe('RobloxStrategy when the provider misbehaves', () => {
     await loginExpectingError(app);
     emu().failNext('jwks', { status: 200, body: '{"keys":"none"}' });
     await loginExpectingError(app);
+    emu().failNext('jwks', { status: 200, body: '{"keys":[1,{"kty":"EC"}]}' });
+    await loginExpectingError(app);
     expect(app.errors).toEqual([
-      expect.objectContaining({ code: 'ERR_ROBLOX_RESPONSE', message: expect.stringContaining('JWKS is malformed') }),
+      expect.objectContaining({ code: 'ERR_ROBLOX_RESPONSE', message: expect.stringContaining('JWKS has no usable signing key') }),
       expect.objectContaining({ code: 'ERR_ROBLOX_RESPONSE', message: expect.stringContaining('JWKS is not a key set') }),
+      expect.objectContaining({ code: 'ERR_ROBLOX_RESPONSE', message: expect.stringContaining('JWKS is malformed') }),
     ]);
   });
 
@@ -126,7 +129,7 @@ describe('RobloxStrategy when the provider misbehaves', () => {
     expect(res.headers.location).toBeUndefined();
     expect(app.errors).toEqual([expect.objectContaining({
       code: 'ERR_ROBLOX_DISCOVERY',
-      message: `The discovery document's issuer "${emu().issuer}" does not equal the configured issuer "${mismatched}"`,
+      message: `The discovery document's issuer does not equal the configured issuer "${mismatched}"`,
     })]);
     expect(emu().counters.authorize).toBe(0);
   });

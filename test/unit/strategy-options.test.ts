@@ -117,13 +117,16 @@ describe('RobloxStrategy options', () => {
 });
 
 describe('isSafeReturnTo', () => {
-  it.each(['/', '/x', '/dashboard?tab=1#top', '/a/b/../c', '/%2F%2Fevil.example'])('accepts %p', (value) => {
+  it.each(['/', '/x', '/dashboard?tab=1#top', '/a/b.c/..d/...', '/%2F%2Fevil.example'])('accepts %p', (value) => {
     expect(isSafeReturnTo(value)).toBe(true);
   });
 
   it.each([
     '//evil.example', '/\\evil.example', 'https://evil.example', 'javascript:alert(1)', 'x', '', '/\t/evil.example',
     '/\n/evil.example', '/ok\\..\\', ' /x', '/x y', `/${'a'.repeat(2048)}`, 42, undefined, ['/x'],
+    // dot segments, raw and percent-encoded: `/.//evil.example` normalizes to `//evil.example`
+    '/.//evil.example', '/./x', '/../x', '/a/b/../c', '/a/.', '/a/..', '/%2e//evil.example', '/%2E%2E/x', '/.%2e/x',
+    '/a/%2e?q=1',
   ])('refuses %p', (value) => {
     expect(isSafeReturnTo(value)).toBe(false);
   });

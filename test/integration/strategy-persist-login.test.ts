@@ -1,0 +1,106 @@
+// Issue 14, defects 1, 2 and 5: where the tokens of a login go, and what the session looks like afterwards.
+import request from 'supertest';
+import type { Request } from 'express';
+import type { TokenSet, TokenStore } from '../../src';
+import { createTestApp } from '../helpers/app';
+import { useEmulator } from '../helpers/emulator';
+import { authorizeAt, beginLogin, finishLogin, login, sessionIdOf } from '../helpers/login';
+
+const emu = useEmulator();
+
+/** A TokenStore keyed by the signed-in user, as a database-backed one would be. */
+function userKeyedStore(): TokenStore & { rows: Map<string, TokenSet> } {
+  const rows = new Map<string, TokenSet>();
+  const id = (req: Request) => (req.user as { id: string } | undefined)?.id ?? '';
+  return {
+    rows,
+    get: (req) => rows.get(id(req)),
+    set: (req, tokens) => void rows.set(id(req), tokens),
+    delete: (req) => void rows.delete(id(req)),
+  };
+}
+
+describe('defect 1: a login with session: false never puts tokens into a session it did not regenerate', () => {
+  it('with the session token store: the login fails loudly with a message naming the fix; the session is untouched', async () => {
+    const app = createTestApp({ emulator: emu(), authenticateOptions: { session: false } });
+    const agent = request.agent(app);
+    await agent.get('/me'); // a session cookie a fixation attacker could have planted
+    const { authorizeURL } = await beginLogin(agent);
+    const before = await sessionIdOf(agent);
+    const res = await finishLogin(agent, await authorizeAt(authorizeURL));
+    expect(res.status).toBe(500);
+    expect(app.errors).toEqual([expect.objectContaining({ code: 'ERR_ROBLOX_CONFIGURATION', message: expect.stringContaining('session: false') })]);
+    expect(app.errors[0]?.message).toMatch(/session: true.*tokenStore/);
+    const me = (await agent.get('/me')).body;
+    expect(me.sessionID).toBe(before);
+    expect(me.session.robloxTokens).toBeUndefined();
+    expect(me.authenticated).toBe(false);
+  });
+
+  it('with tokenStore: false: the login succeeds, nothing is stored, the verify callback had the tokens', async () => {
+    const received: string[] = [];
+    const app = createTestApp({
+      emulator: emu(),
+      authenticateOptions: { session: false },
+      strategyOptions: { tokenStore: false },
+      verify: async (accessToken: string, _rt: string | undefined, profile: { id: string; displayName: string }) => {
+        received.push(accessToken);
+        return { id: profile.id, displayName: profile.displayName };
+      },
+    });
+    const agent = request.agent(app);
+    const { location } = await login(agent, emu());
+    expect(location).toBe('/');
+    expect(received).toHaveLength(1);
+    expect((await agent.get('/me')).body.session.robloxTokens).toBeUndefined();
+  });
+
+  it('with a store keyed by user: the tokens go there and the session stays as it was', async () => {
+    const store = userKeyedStore();
+    const app = createTestApp({ emulator: emu(), authenticateOptions: { session: false }, strategyOptions: { tokenStore: store } });
+    const agent = request.agent(app);
+    const { location } = await login(agent, emu());
+    expect(location).toBe('/');
+    expect([...store.rows.keys()]).toEqual([emu().users[0]?.sub]);
+    expect(store.rows.get(emu().users[0]?.sub as string)).toMatchObject({ tokenType: 'Bearer' });
+    expect((await agent.get('/me')).body.session.robloxTokens).toBeUndefined();
+  });
+});
+
+describe('defect 2: a TokenStore.set that fails leaves nothing half-done', () => {
+  it('the login errors and the user is not signed in (passport had already saved the session)', async () => {
+    const failing: TokenStore = { get: () => undefined, set: () => Promise.reject(new Error('database down')), delete: () => undefined };
+    const app = createTestApp({ emulator: emu(), strategyOptions: { tokenStore: failing } });
+    const agent = request.agent(app);
+    const { callback } = await login(agent, emu());
+    expect(callback?.status).toBe(500);
+    expect(app.errors.map((e) => e.message)).toEqual(['database down']);
+    const me = (await agent.get('/me')).body;
+    expect(me.authenticated).toBe(false);
+    expect(me.session.passport?.user).toBeUndefined();
+    // The logged-in session passport saved is gone from the store too.
+    const sessions = await new Promise<Record<string, string>>((resolve) => app.sessionStore.all((_e, all) => resolve((all ?? {}) as unknown as Record<string, string>)));
+    expect(Object.values(sessions).map((s) => JSON.stringify(s)).filter((s) => s.includes('"passport":{"user"'))).toEqual([]);
+  });
+});
+
+describe('defect 5: a login started in another tab while a callback runs is kept', () => {
+  it('the second tab finishes its login after the first tab\'s callback regenerated the session', async () => {
+    const app = createTestApp({ emulator: emu() });
+    const agent = request.agent(app);
+    const first = await beginLogin(agent);
+    const firstCallback = await authorizeAt(first.authorizeURL);
+    // The first callback loads its session, then waits on the token endpoint ...
+    emu().setLatency('token', 400);
+    const finishing = finishLogin(agent, firstCallback);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    // ... while the second tab starts a login in the same (not yet regenerated) session.
+    const second = await beginLogin(agent);
+    const secondCallback = await authorizeAt(second.authorizeURL);
+    expect((await finishing).headers.location).toBe('/');
+    emu().setLatency('token', 0);
+    const done = await finishLogin(agent, secondCallback);
+    expect(done.headers.location).toBe('/');
+    expect((await agent.get('/me')).body.authenticated).toBe(true);
+  });
+});
