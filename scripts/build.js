@@ -13,7 +13,7 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', pat
   stdio: 'inherit',
 });
 
-for (const entry of ['index', 'emulator/index', 'fastify/index']) {
+for (const entry of ['index', 'emulator/index', 'redis/index', 'fastify/index']) {
   const cjs = path.join(dist, `${entry}.js`);
   const names = Object.keys(require(cjs)).filter((n) => n !== 'default' && n !== '__esModule');
   const base = `./${path.basename(entry)}.js`;

@@ -2,6 +2,8 @@ export * from './errors';
 export { ROBLOX_ISSUER, robloxEndpoints, type RobloxEndpoints } from './provider/endpoints';
 export { createIdTokenVerifier, type RobloxIdTokenClaims, type IdTokenVerifier, type IdTokenVerifierOptions, type IdTokenExpectations } from './provider/id-token';
 export { SessionTokenStore, SESSION_TOKENS_KEY, isTokenSet, type TokenSet, type TokenStore } from './tokens/token-set';
+export { InProcessRefreshCoordinator, type RefreshCoordinator } from './tokens/refresh-coordinator';
+export type { Settled } from './tokens/single-flight';
 export type { ClientAuthMethod } from './provider/http';
 export { RobloxClient, type RobloxClientOptions, type RobloxIntrospection, type CodeExchangeResult } from './provider/client';
 export { parseProfile, type RobloxProfile } from './provider/profile';
