@@ -15,6 +15,10 @@ export type { RobloxRequestFields } from './middleware/request';
 export { refreshTokens, type RefreshTokensOptions } from './middleware/refresh-tokens';
 export { revokeTokens, type RevokeTokensOptions } from './middleware/revoke-tokens';
 export { authorizedResources, type AuthorizedResourcesOptions } from './middleware/authorized-resources';
+export { unlinkRoblox, type UnlinkRobloxOptions } from './middleware/unlink-roblox';
+export { cookieSessionCompat } from './middleware/cookie-session';
+export { MemoryTokenStore, type MemoryTokenStoreOptions } from './tokens/memory-token-store';
+export { COOKIE_LIMIT, sessionCookieSize } from './tokens/cookie-size';
 export type { SignInRequiredOptions, SignInRequiredHandler, MiddlewareBaseOptions } from './middleware/options';
 export { RobloxStrategy, Strategy, type RobloxAuthenticateOptions } from './login/strategy';
 export {

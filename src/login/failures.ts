@@ -10,7 +10,8 @@ import type { StateProblem } from './state-store';
  * back with another error; `error` holds its code), `ERR_ROBLOX_STATE` (state missing, unknown, expired or
  * already used: login CSRF or replay), `ERR_ROBLOX_CALLBACK` (malformed callback: repeated parameters, no code,
  * wrong `iss`), `ERR_ROBLOX_OAUTH` (the token endpoint refused the code: `error` is `invalid_grant`),
- * `ERR_ROBLOX_ID_TOKEN` (missing or unverifiable ID token), `ERR_ROBLOX_USERINFO` (userinfo for another user).
+ * `ERR_ROBLOX_ID_TOKEN` (missing or unverifiable ID token), `ERR_ROBLOX_USERINFO` (userinfo for another user),
+ * `ERR_ROBLOX_LINK` (`passport.authorize('roblox')` with nobody signed in to the site).
  *
  * @example
  * ```ts

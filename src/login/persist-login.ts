@@ -1,12 +1,13 @@
 import type { Request } from 'express';
 import { RobloxConfigurationError } from '../errors';
-import { sessionOf } from '../tokens/session';
+import { isThenable, sessionOf } from '../tokens/session';
+import { checkCookieSize } from '../tokens/cookie-size';
 import type { LoginTransaction, SessionTransactionStore } from './state-store';
 import { SessionTokenStore, type TokenSet, type TokenStore } from '../tokens/token-set';
 
 type LogInCallback = (err?: unknown) => void;
-type LogIn = (user: Express.User, options: unknown, done?: LogInCallback) => void;
-type LogOut = (options: unknown, done: (err?: unknown) => void) => void;
+type LogIn = (user: Express.User, options: unknown, done?: LogInCallback) => unknown;
+type LogOut = (options: unknown, done: (err?: unknown) => void) => unknown;
 
 /** What must outlive passport 0.7's session regeneration at `req.logIn`. */
 export interface LoginCarryOver {
@@ -42,6 +43,8 @@ export const SESSIONLESS_LOGIN_MESSAGE =
  * - A `TokenStore.set` that fails logs the user out again before the error is passed on: nothing half-done.
  * - Pending logins are re-read from the session store just before the session is regenerated, so that a login
  *   another tab started while this callback was running is not lost.
+ * - Called without a callback (@fastify/passport's `logIn(user, options)` awaits a promise), it returns a promise
+ *   that settles once the tokens are stored, and rejects with what a callback would have received.
  */
 export function persistOnLogIn(req: Request, carry: LoginCarryOver): void {
   const target = req as unknown as { logIn?: LogIn; login?: LogIn };
@@ -57,25 +60,40 @@ export function persistOnLogIn(req: Request, carry: LoginCarryOver): void {
       cb = opts as LogInCallback;
       opts = {};
     }
+    // passport's logIn takes a callback; @fastify/passport's is awaited: answer that caller with a promise.
+    let settle: LogInCallback = (err) => cb?.(err);
+    const settled = cb
+      ? undefined
+      : new Promise<void>((resolve, reject) => {
+          settle = (err) => (err ? reject(err) : resolve());
+        });
     const sessionless = (opts as { session?: unknown } | undefined)?.session === false;
     const store = carry.tokenStore;
     if (sessionless && store instanceof SessionTokenStore && sessionOf(req)) {
-      cb?.(new RobloxConfigurationError(SESSIONLESS_LOGIN_MESSAGE));
-      return;
+      settle(new RobloxConfigurationError(SESSIONLESS_LOGIN_MESSAGE));
+      return settled;
     }
     const ready = sessionless ? Promise.resolve(carry.pending) : currentPending(req, carry);
     void ready.then((pending) => {
-      original.call(req, user, opts ?? {}, (err?: unknown) => {
-        if (err) return cb?.(err);
+      const loggedIn = (err?: unknown) => {
+        if (err) return settle(err);
         const write = sessionless
           ? store && !(store instanceof SessionTokenStore) ? Promise.resolve(store.set(req, carry.tokens)) : Promise.resolve()
           : persist(req, carry, pending);
         write.then(
-          () => cb?.(),
-          (persistErr: unknown) => undo(req, sessionless, () => cb?.(persistErr)),
+          () => settle(),
+          (persistErr: unknown) => undo(req, sessionless, () => settle(persistErr)),
         );
-      });
+      };
+      let result: unknown;
+      try {
+        result = original.call(req, user, opts ?? {}, loggedIn);
+      } catch (err) {
+        return settle(err);
+      }
+      if (isThenable(result)) result.then(() => loggedIn(), (err: unknown) => settle(err));
     });
+    return settled;
   };
   target.logIn = wrapped;
   target.login = wrapped;
@@ -87,6 +105,7 @@ async function persist(req: Request, carry: LoginCarryOver, pending: Record<stri
   if (!session) return;
   if (Object.keys(pending).length > 0) carry.transactions.restore(req, pending);
   if (carry.returnTo !== undefined) session.returnTo = carry.returnTo;
+  checkCookieSize(req);
   // Passport saved the regenerated session; these changes are saved with the response (express-session).
 }
 
@@ -125,10 +144,34 @@ function undo(req: Request, sessionless: boolean, then: () => void): void {
     return then();
   }
   if (typeof r.logout !== 'function') return then();
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    then();
+  };
   try {
     // Passport clears the user from the session, saves it, and regenerates it: the saved login is undone.
-    r.logout.call(req, {}, () => then());
+    // (@fastify/passport's logOut() ignores the callback and returns a promise.)
+    const result = r.logout.call(req, {}, once);
+    if (isThenable(result)) result.then(once, once);
   } catch {
-    then();
+    once();
   }
+}
+
+/**
+ * Stores the TokenSet of a linked account (`passport.authorize('roblox')`) for the user already signed in: no login
+ * and no session regeneration follow, so it is written at once (nothing with `tokenStore: false`). Cookie-held
+ * sessions are checked for size.
+ *
+ * @example
+ * ```ts
+ * await persistLink(req, tokenStore, tokens);
+ * ```
+ */
+export async function persistLink(req: Request, tokenStore: TokenStore | false, tokens: TokenSet): Promise<void> {
+  if (!tokenStore) return;
+  await tokenStore.set(req, tokens);
+  checkCookieSize(req);
 }

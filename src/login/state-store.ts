@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Request } from 'express';
-import { sessionOf, type SessionLike } from '../tokens/session';
+import { cookieSessionKind, sessionOf, type SessionLike } from '../tokens/session';
 import { RobloxConfigurationError } from '../errors';
 import { isObject } from '../tokens/is-object';
 
@@ -43,7 +43,7 @@ export interface TransactionStoreOptions {
   key?: string;
   /** Milliseconds a transaction lives (default 10 minutes). */
   ttl?: number;
-  /** Pending transactions kept per session; the oldest is evicted beyond this (default 10). */
+  /** Pending transactions kept per session; the oldest is evicted beyond this (default 10; at most 3 in a cookie session). */
   max?: number;
 }
 
@@ -56,6 +56,9 @@ export function randomToken(bytes = 32): string {
 export function pkceChallenge(verifier: string): string {
   return createHash('sha256').update(verifier, 'ascii').digest('base64url');
 }
+
+/** Pending logins kept in a cookie-held session (about 300 bytes each): the oldest beyond this is evicted. */
+export const COOKIE_SESSION_MAX = 3;
 
 const STATE_FORMAT = /^[A-Za-z0-9_-]{22,128}$/;
 type Pending = Record<string, LoginTransaction>;
@@ -136,7 +139,8 @@ export class SessionTransactionStore {
       return;
     }
     const kept: Pending = {};
-    for (const state of states.slice(-this.max)) kept[state] = pending[state] as LoginTransaction;
+    const max = cookieSessionKind(req) ? Math.min(this.max, COOKIE_SESSION_MAX) : this.max;
+    for (const state of states.slice(-max)) kept[state] = pending[state] as LoginTransaction;
     session[this.key] = kept;
   }
 
@@ -170,7 +174,9 @@ export class SessionTransactionStore {
     const raw = stored[state];
     // Removed in place; expired neighbours are pruned when the next login begins.
     delete stored[state];
+    // Written back, not only changed in place: get/set sessions (@fastify/secure-session) save only what is set.
     if (Object.keys(stored).length === 0) delete session[this.key];
+    else session[this.key] = stored;
     if (!isTransaction(raw)) return { problem: 'unknown' };
     if (!(now - raw.createdAt < this.ttl)) return { problem: 'expired' };
     return { transaction: raw };

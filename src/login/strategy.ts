@@ -11,7 +11,7 @@ import {
   normalizePrompt, normalizeScope, resolveStrategyOptions,
   type ResolvedStrategyOptions, type RobloxStrategyOptions, type RobloxStrategyOptionsWithRequest,
 } from './options';
-import { persistOnLogIn } from './persist-login';
+import { persistLink, persistOnLogIn } from './persist-login';
 import { parseProfile, type RobloxProfile } from '../provider/profile';
 import { isSafeReturnTo } from './return-to';
 import { SessionTransactionStore, type LoginTransaction } from './state-store';
@@ -59,6 +59,10 @@ type Redeemed = { failure: RobloxAuthFailure } | { tokens: TokenSet; params: Rec
  * count `done`: `async (accessToken, refreshToken, profile)` and `async (accessToken, refreshToken, params, profile)`.
  * TypeScript types the parameters of the profile forms by itself; annotate the params forms
  * (`(accessToken: string, refreshToken: string | undefined, params: RobloxTokenParams, profile: RobloxProfile, done: VerifyCallback)`).
+ *
+ * With `passport.authorize('roblox')` (account linking: `assignProperty` set, no login follows) the user must already be
+ * signed in (`req.user`, else `fail()` with `ERR_ROBLOX_LINK`); the TokenSet is stored for that user through the
+ * TokenStore and the verify callback's result lands in `req.account`. `unlinkRoblox()` revokes and forgets it.
  *
  * Refused logins (denied consent, bad or replayed state, a rejected code, an ID token that does not verify) call
  * `fail()` with a {@link RobloxAuthFailure}; outages and misconfiguration call `error()` with a typed RobloxError.
@@ -118,7 +122,7 @@ export class RobloxStrategy extends OAuth2Strategy {
   override authenticate(req: Request, options?: RobloxAuthenticateOptions): void {
     const query = (req.query ?? {}) as Record<string, unknown>;
     const isCallback = query.code !== undefined || query.state !== undefined || query.error !== undefined;
-    const work = isCallback ? this.finishLogin(req, query) : this.startLogin(req, options ?? {});
+    const work = isCallback ? this.finishLogin(req, query, options ?? {}) : this.startLogin(req, options ?? {});
     work.catch((err: unknown) => this.error(err instanceof Error ? err : new Error(String(err))));
   }
 
@@ -153,7 +157,7 @@ export class RobloxStrategy extends OAuth2Strategy {
     return session && isSafeReturnTo(session.returnTo) ? session.returnTo : undefined;
   }
 
-  private async finishLogin(req: Request, query: Record<string, unknown>): Promise<void> {
+  private async finishLogin(req: Request, query: Record<string, unknown>, options: RobloxAuthenticateOptions): Promise<void> {
     const refuse = (failure: RobloxAuthFailure) => this.fail(failure, 401);
     if (CALLBACK_PARAMS.some((name) => query[name] !== undefined && typeof query[name] !== 'string')) {
       return refuse(callbackFailure('The sign-in response is malformed (a parameter is repeated). Please sign in again.'));
@@ -171,6 +175,8 @@ export class RobloxStrategy extends OAuth2Strategy {
     if ('problem' in found) return refuse(stateFailure(found.problem));
     const tx = found.transaction;
     if (query.error !== undefined) return refuse(authorizationFailure(query.error as string));
+    // Linking (passport.authorize) needs the site's user before the code is redeemed for them.
+    if (options.assignProperty !== undefined && !req.user) return refuse({ message: 'Sign in before linking your Roblox account.', code: 'ERR_ROBLOX_LINK' });
     if (typeof query.code !== 'string' || query.code === '') {
       return refuse(callbackFailure('The sign-in response has no authorization code. Please sign in again.'));
     }
@@ -191,6 +197,11 @@ export class RobloxStrategy extends OAuth2Strategy {
     if (outcome.kind === 'error') return this.error(outcome.error as Error);
     if (outcome.kind === 'fail') return this.fail(outcome.info ?? { message: 'Your account could not be signed in.', code: 'ERR_ROBLOX_VERIFY' }, 401);
 
+    if (options.assignProperty !== undefined) {
+      // passport.authorize(): no login follows, the account is linked to the user already signed in.
+      await persistLink(req, this.settings.tokenStore, tokens);
+      return this.success(outcome.user, outcome.info);
+    }
     persistOnLogIn(req, {
       tokenStore: this.settings.tokenStore,
       tokens,

@@ -2,6 +2,9 @@ import type { NextFunction, Request, Response } from 'express';
 import { RobloxSignInRequiredError } from '../errors';
 import type { SignInRequiredOptions } from './options';
 
+/** Asks the user to sign in again with this message (and the cause, when a provider answer ended the sign-in). */
+export type SignIn = (message: string, cause?: unknown) => void;
+
 /**
  * Ends a request whose user must sign in with Roblox again: the app's handler, a redirect, or a 401 that
  * says so in JSON or text. Never throws.

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { sessionOf } from '../tokens/session';
+import { endSession, isThenable } from '../tokens/session';
 import { latestTokens, refreshFlightsFor, resourceCacheFor, tokenKey } from './caches';
 import { checkBoolean, checkOptions, type MiddlewareBaseOptions } from './options';
 import { TokenAccess } from '../tokens/token-access';
@@ -25,7 +25,8 @@ export interface RevokeTokensOptions extends MiddlewareBaseOptions {
 }
 
 interface PassportLike {
-  logout?: (this: Request, done: (err?: unknown) => void) => void;
+  /** passport's takes a callback; @fastify/passport's returns a promise. */
+  logout?: (this: Request, done: (err?: unknown) => void) => unknown;
 }
 
 const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
@@ -44,11 +45,29 @@ const asError = (err: unknown): Error => (err instanceof Error ? err : new Error
  * ```
  */
 export function revokeTokens(options: RevokeTokensOptions): RequestHandler {
-  const owner = 'revokeTokens';
+  const run = revokeCore('revokeTokens', options);
+  return function robloxRevokeTokens(req: Request, _res: Response, next: NextFunction): void {
+    run(req).then(() => next(), (err: unknown) => next(err));
+  };
+}
+
+/**
+ * The framework-free work of `revokeTokens()` (see there), shared by the Express middleware, the Fastify hook and
+ * `unlinkRoblox()`: validates the options once, then returns the per-request function. With `logout: false` the
+ * user stays signed in to the app and the session is kept: only the Roblox grant ends (account unlinking).
+ *
+ * @example
+ * ```ts
+ * const run = revokeCore('revokeTokens', { client });
+ * await run(req);
+ * ```
+ */
+export function revokeCore(owner: string, options: RevokeTokensOptions & { logout?: boolean }): (req: Request) => Promise<void> {
   checkOptions(owner, options, ['revoke']);
   checkBoolean(owner, 'destroySession', options.destroySession);
   const { client, onError } = options;
-  const destroySession = options.destroySession ?? true;
+  const logOut = options.logout ?? true;
+  const destroySession = logOut && (options.destroySession ?? true);
   const access = new TokenAccess(owner, options.store);
   const flights = refreshFlightsFor(client);
   const resources = resourceCacheFor(client);
@@ -94,16 +113,15 @@ export function revokeTokens(options: RevokeTokensOptions): RequestHandler {
     delete req.robloxResources;
     await access.store.delete(req);
     const { logout } = req as unknown as PassportLike;
-    if (typeof logout === 'function') {
-      await new Promise<void>((resolve, reject) => logout.call(req, (err) => (err ? reject(asError(err)) : resolve())));
+    const before = (req as unknown as { session?: unknown }).session;
+    if (logOut && typeof logout === 'function') {
+      await new Promise<void>((resolve, reject) => {
+        const result = logout.call(req, (err) => (err ? reject(asError(err)) : resolve()));
+        if (isThenable(result)) result.then(() => resolve(), (err: unknown) => reject(asError(err)));
+      });
     }
-    const session = sessionOf(req);
-    if (destroySession && typeof session?.destroy === 'function') {
-      await new Promise<void>((resolve, reject) => session.destroy?.((err) => (err ? reject(asError(err)) : resolve())));
-    }
+    if (destroySession) await endSession(req, before);
   }
 
-  return function robloxRevokeTokens(req: Request, _res: Response, next: NextFunction): void {
-    handle(req).then(() => next(), (err: unknown) => next(err));
-  };
+  return handle;
 }

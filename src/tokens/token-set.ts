@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { sessionOf } from './session';
+import { cookieSessionKind, sessionOf } from './session';
 import { RobloxConfigurationError, RobloxResponseError } from '../errors';
 import { isObject } from './is-object';
 
@@ -43,8 +43,9 @@ export interface TokenStore {
 export const SESSION_TOKENS_KEY = 'robloxTokens';
 
 /**
- * The default TokenStore: the TokenSet in `req.session.robloxTokens` (express-session or any
- * session middleware that provides `req.session`).
+ * The default TokenStore: the TokenSet in `req.session.robloxTokens` (express-session, @fastify/session, or any
+ * session middleware whose session lives server-side). Refuses cookie-held sessions (cookie-session,
+ * @fastify/secure-session) with a RobloxConfigurationError naming the fix: use a server-side store there.
  */
 export class SessionTokenStore implements TokenStore {
   constructor(private readonly key: string = SESSION_TOKENS_KEY) {}
@@ -59,6 +60,15 @@ export class SessionTokenStore implements TokenStore {
   set(req: Request, tokens: TokenSet): void {
     const session = sessionOf(req);
     if (!session) throw new RobloxConfigurationError('SessionTokenStore needs session middleware (express-session) before passport');
+    const kind = cookieSessionKind(req);
+    if (kind) {
+      // Roblox's tokens are about 2 KB together: in a cookie they leave little room, and a cookie past 4 KB is dropped silently.
+      throw new RobloxConfigurationError(
+        `SessionTokenStore will not put Roblox tokens in a ${kind} cookie: pass a server-side store as the tokenStore ` +
+          'option of RobloxStrategy and the store option of every middleware (MemoryTokenStore in development, ' +
+          'a Redis or database TokenStore in production; see docs/sessions.md)',
+      );
+    }
     session[this.key] = tokens;
   }
 

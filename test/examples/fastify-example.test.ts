@@ -1,0 +1,30 @@
+import request from 'supertest';
+import { startExample, type ExampleProcess } from '../helpers/example-process';
+import { login } from '../helpers/login';
+
+// Runs examples/fastify/start.js as its own process against its embedded emulator (dist/ must be built).
+let example: ExampleProcess | undefined;
+beforeAll(async () => {
+  example = await startExample(['examples/fastify/start.js']);
+}, 60_000);
+afterAll(async () => {
+  await example?.stop();
+});
+
+it('examples/fastify: a complete login, the Roblox routes, and logout, over HTTP', async () => {
+  const agent = request.agent(example!.url);
+  expect((await agent.get('/')).text).toContain('Sign in with Roblox');
+  const { callback } = await login(agent, undefined, { consent: { decision: 'approve' } });
+  expect(callback?.status).toBe(302);
+  expect((await agent.get('/')).text).toMatch(/Signed in as /);
+  const me = await agent.get('/me/roblox');
+  expect(me.status).toBe(200);
+  expect(me.body).toMatchObject({ id: expect.any(String), username: expect.any(String) });
+  const experiences = await agent.get('/experiences');
+  expect(experiences.status).toBe(200);
+  expect(Array.isArray(experiences.body)).toBe(true);
+  const out = await agent.post('/logout');
+  expect(out.status).toBe(303);
+  expect((await agent.get('/')).text).toContain('Sign in with Roblox');
+  expect((await agent.get('/me/roblox')).status).toBe(401);
+});
