@@ -44,7 +44,13 @@ export class RobloxIdTokenError extends RobloxError {
   }
 }
 
-/** The login transaction (state, nonce, PKCE verifier) is missing, expired or already used. */
+/**
+ * The login transaction (state, nonce, PKCE verifier) is missing, expired or already used.
+ *
+ * @deprecated Never thrown: a missing, unknown, replayed or expired state is a refused login, a Passport `fail()`
+ * whose `RobloxAuthFailure` has `code: 'ERR_ROBLOX_STATE'`. Test `info.code` instead. The class stays
+ * exported so that existing imports keep compiling.
+ */
 export class RobloxStateError extends RobloxError {
   constructor(message: string) {
     super('ERR_ROBLOX_STATE', message);

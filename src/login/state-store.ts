@@ -108,15 +108,16 @@ export class SessionTransactionStore {
   }
 
   /** The unexpired pending transactions of this request's session, oldest first. */
-  pending(req: Request, now = Date.now()): Pending {
-    return this.pendingIn(this.session(req), now);
+  pending(req: Request): Pending {
+    return this.pendingIn(this.session(req));
   }
 
   /**
    * The unexpired pending transactions of any session object (e.g. the copy a session store holds now, which
    * may have logins other tabs started after this request's session was loaded), oldest first.
    */
-  pendingIn(session: unknown, now = Date.now()): Pending {
+  pendingIn(session: unknown): Pending {
+    const now = Date.now();
     const stored = isObject(session) ? session[this.key] : undefined;
     const result: Pending = {};
     if (!isObject(stored)) return result;
@@ -145,10 +146,11 @@ export class SessionTransactionStore {
   }
 
   /** Starts a login: fresh state, nonce and PKCE verifier, stored as one transaction. */
-  begin(req: Request, init: { redirectUri: string; scope: string[]; returnTo?: string | undefined }, now = Date.now()): StartedLogin {
+  begin(req: Request, init: { redirectUri: string; scope: string[]; returnTo?: string | undefined }): StartedLogin {
+    const now = Date.now();
     const session = this.session(req);
     // The usual case, no other login pending: nothing to prune or order.
-    const pending = session[this.key] === undefined ? {} : this.pending(req, now);
+    const pending = session[this.key] === undefined ? {} : this.pending(req);
     const state = randomToken();
     const transaction: LoginTransaction = {
       nonce: randomToken(),
@@ -164,7 +166,7 @@ export class SessionTransactionStore {
   }
 
   /** Finds and removes the transaction of `state`. A second call with the same state finds nothing. */
-  take(req: Request, state: unknown, now = Date.now()): { transaction: LoginTransaction } | { problem: StateProblem } {
+  take(req: Request, state: unknown): { transaction: LoginTransaction } | { problem: StateProblem } {
     if (typeof state !== 'string' || state === '') return { problem: 'missing' };
     const session = this.session(req);
     const stored = session[this.key];
@@ -178,13 +180,13 @@ export class SessionTransactionStore {
     if (Object.keys(stored).length === 0) delete session[this.key];
     else session[this.key] = stored;
     if (!isTransaction(raw)) return { problem: 'unknown' };
-    if (!(now - raw.createdAt < this.ttl)) return { problem: 'expired' };
+    if (!(Date.now() - raw.createdAt < this.ttl)) return { problem: 'expired' };
     return { transaction: raw };
   }
 
   /** Puts pending transactions back, e.g. into a session regenerated at login, keeping the newest `max`. */
-  restore(req: Request, pending: Pending, now = Date.now()): void {
-    const merged = { ...pending, ...this.pending(req, now) };
+  restore(req: Request, pending: Pending): void {
+    const merged = { ...pending, ...this.pending(req) };
     const sorted = Object.entries(merged).sort((a, b) => a[1].createdAt - b[1].createdAt);
     this.write(req, Object.fromEntries(sorted));
   }

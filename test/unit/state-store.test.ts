@@ -5,6 +5,14 @@ import { SessionTransactionStore, pkceChallenge, randomToken } from '../../src/l
 
 const fakeReq = (session: Record<string, unknown> | undefined = {}) => ({ session }) as unknown as Request;
 const init = { redirectUri: 'https://app.example/cb', scope: ['openid', 'profile'] };
+/** Runs `fn` with the clock (Jest's fake Date) at `ms` since the epoch. */
+const at = <T>(ms: number, fn: () => T): T => {
+  jest.setSystemTime(ms);
+  return fn();
+};
+
+beforeAll(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'queueMicrotask'] }));
+afterAll(() => jest.useRealTimers());
 
 describe('SessionTransactionStore', () => {
   it('creates a fresh state, nonce and S256 challenge per login, keeping the verifier in the session only', () => {
@@ -42,47 +50,47 @@ describe('SessionTransactionStore', () => {
   it('refuses missing, malformed, foreign and expired states', () => {
     const store = new SessionTransactionStore({ ttl: 1000 });
     const req = fakeReq();
-    const { state } = store.begin(req, init, 10_000);
-    expect(store.take(req, undefined, 10_500)).toEqual({ problem: 'missing' });
-    expect(store.take(req, '', 10_500)).toEqual({ problem: 'missing' });
-    expect(store.take(req, ['a', 'b'], 10_500)).toEqual({ problem: 'missing' });
-    expect(store.take(req, '__proto__', 10_500)).toEqual({ problem: 'unknown' });
-    expect(store.take(req, 'constructor', 10_500)).toEqual({ problem: 'unknown' });
-    expect(store.take(req, randomToken(), 10_500)).toEqual({ problem: 'unknown' });
-    expect(store.take(req, state, 11_000)).toEqual({ problem: 'expired' });
-    expect(store.take(req, state, 11_000)).toEqual({ problem: 'unknown' });
+    const { state } = at(10_000, () => store.begin(req, init));
+    expect(at(10_500, () => store.take(req, undefined))).toEqual({ problem: 'missing' });
+    expect(at(10_500, () => store.take(req, ''))).toEqual({ problem: 'missing' });
+    expect(at(10_500, () => store.take(req, ['a', 'b']))).toEqual({ problem: 'missing' });
+    expect(at(10_500, () => store.take(req, '__proto__'))).toEqual({ problem: 'unknown' });
+    expect(at(10_500, () => store.take(req, 'constructor'))).toEqual({ problem: 'unknown' });
+    expect(at(10_500, () => store.take(req, randomToken()))).toEqual({ problem: 'unknown' });
+    expect(at(11_000, () => store.take(req, state))).toEqual({ problem: 'expired' });
+    expect(at(11_000, () => store.take(req, state))).toEqual({ problem: 'unknown' });
   });
 
   it('is bounded: beyond max pending logins the oldest is evicted', () => {
     const store = new SessionTransactionStore({ max: 3 });
     const req = fakeReq();
-    const states = [1, 2, 3, 4].map((i) => store.begin(req, init, 1000 + i).state);
-    expect(Object.keys(store.pending(req, 2000))).toEqual(states.slice(1));
-    expect(store.take(req, states[0], 2000)).toEqual({ problem: 'unknown' });
-    expect('transaction' in store.take(req, states[3], 2000)).toBe(true);
+    const states = [1, 2, 3, 4].map((i) => at(1000 + i, () => store.begin(req, init)).state);
+    expect(Object.keys(at(2000, () => store.pending(req)))).toEqual(states.slice(1));
+    expect(at(2000, () => store.take(req, states[0]))).toEqual({ problem: 'unknown' });
+    expect('transaction' in at(2000, () => store.take(req, states[3]))).toBe(true);
   });
 
   it('drops expired and malformed entries from the session when writing', () => {
     const store = new SessionTransactionStore({ ttl: 1000 });
     const bogus = { [randomToken()]: { nonce: 1 }, short: { nonce: 'n' } };
     const req = fakeReq({ 'roblox:oidc': bogus });
-    store.begin(req, init, 0);
-    const fresh = store.begin(req, init, 5000);
-    expect(Object.keys(store.pending(req, 5000))).toEqual([fresh.state]);
+    at(0, () => store.begin(req, init));
+    const fresh = at(5000, () => store.begin(req, init));
+    expect(Object.keys(at(5000, () => store.pending(req)))).toEqual([fresh.state]);
     expect(Object.keys((req as unknown as { session: Record<string, object> }).session['roblox:oidc'] ?? {})).toEqual([fresh.state]);
   });
 
   it('puts pending logins back into a regenerated session, newest kept', () => {
     const store = new SessionTransactionStore({ max: 2 });
     const old = fakeReq();
-    const a = store.begin(old, init, 1);
-    const b = store.begin(old, init, 2);
-    const pending = store.pending(old, 3);
+    const a = at(1, () => store.begin(old, init));
+    const b = at(2, () => store.begin(old, init));
+    const pending = at(3, () => store.pending(old));
     const regenerated = fakeReq();
-    const c = store.begin(regenerated, init, 3);
-    store.restore(regenerated, pending, 4);
-    expect(Object.keys(store.pending(regenerated, 4))).toEqual([b.state, c.state]);
-    expect(store.take(regenerated, a.state, 4)).toEqual({ problem: 'unknown' });
+    const c = at(3, () => store.begin(regenerated, init));
+    at(4, () => store.restore(regenerated, pending));
+    expect(Object.keys(at(4, () => store.pending(regenerated)))).toEqual([b.state, c.state]);
+    expect(at(4, () => store.take(regenerated, a.state))).toEqual({ problem: 'unknown' });
   });
 
   it('uses the configured session key and needs a session', () => {

@@ -130,6 +130,22 @@ describe('isSafeReturnTo', () => {
   ])('refuses %p', (value) => {
     expect(isSafeReturnTo(value)).toBe(false);
   });
+
+  it('accepts only values that resolve on the same origin (the reason it needs no URL parsing)', () => {
+    // Every string of up to 4 characters over an alphabet of the characters that matter, after a leading '/'.
+    const alphabet = ['/', '\\', '.', ':', '@', '%', '?', '#', 'a', '\t', ' ', '\u0000', '\u007f'];
+    const base = 'http://return-to.invalid';
+    let accepted = 0;
+    const walk = (value: string, depth: number): void => {
+      if (isSafeReturnTo(value)) {
+        accepted++;
+        expect(new URL(value, base).origin).toBe(base);
+      }
+      if (depth < 4) for (const c of alphabet) walk(value + c, depth + 1);
+    };
+    walk('/', 0);
+    expect(accepted).toBeGreaterThan(1000);
+  });
 });
 
 describe('refreshCoordinator option', () => {
