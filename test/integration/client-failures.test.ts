@@ -69,7 +69,9 @@ describe('RobloxClient when the provider misbehaves', () => {
 
   it('maps a reset connection to RobloxNetworkError', async () => {
     emu.failNext('revoke', { reset: true });
-    await expect(client.revoke(tokens.refreshToken!)).rejects.toBeInstanceOf(RobloxNetworkError);
+    // A generous timeout: the point is the reset, which a loaded machine must not turn into a timeout.
+    const patient = emulatorClient(emu, { timeout: 10_000 });
+    await expect(patient.revoke(tokens.refreshToken!)).rejects.toBeInstanceOf(RobloxNetworkError);
   });
 
   it('maps an unreachable provider to RobloxNetworkError once endpoints are known', async () => {
