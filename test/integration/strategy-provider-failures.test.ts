@@ -159,7 +159,7 @@ describe.each(REFRESH_MODES)('RobloxStrategy when the provider misbehaves, refre
     expect(app.errors).toEqual([expect.objectContaining({ code: 'ERR_ROBLOX_CONFIGURATION', message: expect.stringContaining('session middleware') })]);
   });
 
-  it('never puts the verifier in a URL or the code in a message on any path', async () => {
+  it('never puts the verifier in the authorization URL', async () => {
     const app = createTestApp({ emulator: emu() });
     const agent = request.agent(app);
     const { authorizeURL } = await beginLogin(agent);
@@ -167,5 +167,27 @@ describe.each(REFRESH_MODES)('RobloxStrategy when the provider misbehaves, refre
     const verifier = Object.values(pending)[0]?.codeVerifier as string;
     expect(verifier).toMatch(/^[A-Za-z0-9_-]{43,}$/);
     expect(authorizeURL.toString()).not.toContain(verifier);
+  });
+
+  it('puts the code in no message: neither a refused code (a failure) nor a redeemed one that then breaks (errors)', async () => {
+    // A code the token endpoint refuses: the failure message shown to the user.
+    const refusedApp = createTestApp({ emulator: emu() });
+    const refusedAgent = request.agent(refusedApp);
+    const { callbackURL } = await login(refusedAgent, emu(), { finish: false });
+    const code = callbackURL.searchParams.get('code') as string;
+    emu().failNext('token', { status: 400, body: JSON.stringify({ error: 'invalid_grant', error_description: `code ${code} is not valid` }) });
+    const refused = await finishLogin(refusedAgent, callbackURL);
+    expect(refused.headers.location).toBe('/login-failed');
+    const messages = (await refusedAgent.get('/login-failed')).body.messages as string[];
+    expect(messages).toHaveLength(1);
+    expectNoSecrets(refusedApp, refused, [code]);
+    expect(JSON.stringify(messages)).not.toContain(code);
+    // Errors after the exchange (userinfo down, a JWKS that is not JSON): what reached the app's error handler.
+    for (const arrange of [() => emu().failNext('userinfo', { status: 500 }), () => emu().failNext('jwks', { status: 200, body: 'nope' })]) {
+      const app = createTestApp({ emulator: emu() });
+      arrange();
+      await loginExpectingError(app);
+      expect(app.errors).toHaveLength(1);
+    }
   });
 });
