@@ -114,6 +114,13 @@ describe('provider answers are size-limited', () => {
 });
 
 describe('the JWKS is refetched for an unknown key at most once per cooldown', () => {
+  it('a JWKS fetched once serves the logins that follow (no fetch per token)', async () => {
+    const client = emulatorClient(emu(), { timeout: 2_000 });
+    emu().resetCounters();
+    for (let i = 0; i < 3; i++) await obtainTokens(emu(), client);
+    expect(emu().counters.jwks).toBe(1);
+  });
+
   it('a burst of ID tokens with an unknown kid costs one JWKS refetch, not one per token', async () => {
     const client = emulatorClient(emu(), { timeout: 2_000, jwksCooldown: 60_000 });
     // Warm the cache with a good token.

@@ -45,6 +45,7 @@ describe.each(REFRESH_MODES)('RobloxStrategy refuses ID tokens that do not verif
     ['iat in the future', () => ({ claims: { iat: now() + 3600 } }), /"iat"/],
     ['nbf in the future', () => ({ claims: { nbf: now() + 3600 } }), /"nbf"/],
     ['a missing sub', () => ({ claims: { sub: undefined } }), /"sub"/],
+    ['an empty sub', () => ({ claims: { sub: '' } }), /"sub"/],
     ['a missing nonce', () => ({ claims: { nonce: undefined } }), /"nonce"/],
     ['a nonce of another login', () => ({ claims: { nonce: 'nonce-of-another-login-0000000000000000000' } }), /"nonce"/],
     ['something that is not a JWT', () => () => 'not.a.jwt', /the token is not a valid signed JWT/],
