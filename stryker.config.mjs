@@ -1,14 +1,36 @@
 // Mutation testing (npm run test:mutation): StrykerJS with the Jest runner over the security-critical files.
 // scripts/mutation.js runs Stryker once per target (MUTATE=<target>), each with its own incremental file and report
 // under reports/mutation/, so that a run fits this machine and a later run only retests what changed.
+// Each target: the code mutated, and the tests that hold its promises (a narrow selection: every integration test
+// logs in, so "every test that covers the mutant" would run most of the suite per mutant).
 const TARGETS = {
-  'id-token': 'src/provider/id-token.ts',
-  'state-store': 'src/login/state-store.ts',
-  // The callback handling: finishLogin and redeem.
-  callback: 'src/login/strategy.ts:156-219',
-  'persist-login': 'src/login/persist-login.ts',
-  http: 'src/provider/http.ts',
-  'refresh-tokens': 'src/middleware/refresh-tokens.ts',
+  'id-token': {
+    mutate: 'src/provider/id-token.ts',
+    tests: ['integration/strategy-id-token', 'integration/promises', 'integration/client', 'integration/strategy-provider-failures'],
+  },
+  'state-store': {
+    mutate: 'src/login/state-store.ts',
+    tests: ['unit/state-store', 'integration/strategy-callback', 'integration/strategy-persist-login'],
+  },
+  // The callback handling: finishLogin and redeem (update the range when the file changes).
+  callback: {
+    mutate: 'src/login/strategy.ts:156-218',
+    tests: ['integration/strategy-callback', 'integration/strategy-id-token', 'integration/strategy-persist-login',
+      'integration/strategy-provider-failures', 'integration/strategy-verify', 'integration/promises'],
+  },
+  'persist-login': {
+    mutate: 'src/login/persist-login.ts',
+    tests: ['integration/strategy-persist-login', 'integration/strategy-login', 'integration/strategy-callback'],
+  },
+  http: {
+    mutate: 'src/provider/http.ts',
+    tests: ['integration/client', 'integration/client-failures', 'integration/promises', 'integration/strategy-provider-failures'],
+  },
+  'refresh-tokens': {
+    mutate: 'src/middleware/refresh-tokens.ts',
+    tests: ['integration/middleware-refresh', 'integration/middleware-refresh-rescue', 'integration/middleware-refresh-shared-store',
+      'unit/middleware-behaviour', 'unit/middleware-single-flight', 'integration/promises'],
+  },
 };
 const target = process.env.MUTATE ?? 'id-token';
 if (!TARGETS[target]) throw new Error(`MUTATE must be one of ${Object.keys(TARGETS).join(', ')}`);
@@ -17,11 +39,13 @@ if (!TARGETS[target]) throw new Error(`MUTATE must be one of ${Object.keys(TARGE
 export default {
   packageManager: 'npm',
   testRunner: 'jest',
-  // src/ is added to Jest's roots so that --findRelatedTests can follow imports from the mutated file to the tests
-  // (with roots: ['test'] alone it finds none and too few tests run).
-  jest: { configFile: 'jest.config.ts', enableFindRelatedTests: true, config: { roots: ['<rootDir>/test', '<rootDir>/src'] } },
+  jest: {
+    configFile: 'jest.config.ts',
+    enableFindRelatedTests: false,
+    config: { testMatch: TARGETS[target].tests.map((t) => `<rootDir>/test/${t}.test.ts`) },
+  },
   coverageAnalysis: 'perTest',
-  mutate: [TARGETS[target]],
+  mutate: [TARGETS[target].mutate],
   ignoreStatic: true,
   incremental: true,
   incrementalFile: `reports/mutation/${target}.incremental.json`,
