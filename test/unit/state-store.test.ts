@@ -103,6 +103,57 @@ describe('SessionTransactionStore', () => {
     expect(() => store.take(sessionless, randomToken())).toThrow(/session middleware/);
   });
 
+  it('treats every malformed transaction under a well-formed state as unknown, and drops it', () => {
+    const store = new SessionTransactionStore();
+    const good = { nonce: 'n', codeVerifier: 'v', redirectUri: 'https://app.example/cb', scope: ['openid'], createdAt: 5_000 };
+    const broken: Array<Record<string, unknown>> = [
+      { ...good, nonce: 1 }, { ...good, codeVerifier: undefined }, { ...good, redirectUri: null }, { ...good, scope: 'openid' },
+      { ...good, createdAt: '5000' }, { ...good, returnTo: 7 }, [good] as never, 'tx' as never,
+    ];
+    for (const tx of broken) {
+      const state = randomToken();
+      const req = fakeReq({ 'roblox:oidc': { [state]: tx } });
+      expect(at(5_500, () => store.pending(req))).toEqual({});
+      expect(at(5_500, () => store.take(req, state))).toEqual({ problem: 'unknown' });
+    }
+    const state = randomToken();
+    const req = fakeReq({ 'roblox:oidc': { [state]: { ...good, returnTo: '/x' } } });
+    expect(Object.keys(at(5_500, () => store.pending(req)))).toEqual([state]);
+  });
+
+  it('keeps a transaction until exactly ttl, and one dated at most a minute ahead (clock skew between instances)', () => {
+    const store = new SessionTransactionStore({ ttl: 1000 });
+    const tx = (createdAt: number) => ({ nonce: 'n', codeVerifier: 'v', redirectUri: 'https://app.example/cb', scope: [], createdAt });
+    const [atTtl, justBefore, skewed, tooFar] = [randomToken(), randomToken(), randomToken(), randomToken()];
+    const req = fakeReq({ 'roblox:oidc': { [atTtl]: tx(9_000), [justBefore]: tx(9_001), [skewed]: tx(70_000), [tooFar]: tx(70_001) } });
+    expect(Object.keys(at(10_000, () => store.pending(req))).sort()).toEqual([justBefore, skewed].sort());
+  });
+
+  it('orders pending logins oldest first, whatever order the session holds them in, and restores in that order', () => {
+    const store = new SessionTransactionStore({ max: 2 });
+    const tx = (createdAt: number) => ({ nonce: 'n', codeVerifier: 'v', redirectUri: 'https://app.example/cb', scope: [], createdAt });
+    const [a, b, c] = [randomToken(), randomToken(), randomToken()];
+    const req = fakeReq({ 'roblox:oidc': { [c]: tx(3), [a]: tx(1), [b]: tx(2) } });
+    expect(Object.keys(at(10, () => store.pending(req)))).toEqual([a, b, c]);
+    const regenerated = fakeReq();
+    at(10, () => store.restore(regenerated, { [c]: tx(3), [a]: tx(1), [b]: tx(2) }));
+    // The newest two are kept, oldest first.
+    expect(Object.keys((regenerated as unknown as { session: Record<string, object> }).session['roblox:oidc'] ?? {})).toEqual([b, c]);
+  });
+
+  it('removes its session key when nothing is pending, rather than leaving an empty object', () => {
+    const store = new SessionTransactionStore({ ttl: 1000 });
+    const expired = randomToken();
+    const req = fakeReq({ 'roblox:oidc': { [expired]: { nonce: 'n', codeVerifier: 'v', redirectUri: 'r', scope: [], createdAt: 0 } } });
+    at(5_000, () => store.restore(req, {}));
+    expect(Object.keys((req as unknown as { session: object }).session)).toEqual([]);
+  });
+
+  it('stores no returnTo key for a login without one', () => {
+    const store = new SessionTransactionStore();
+    expect(Object.keys(store.begin(fakeReq(), init).transaction)).not.toContain('returnTo');
+  });
+
   it('computes the RFC 7636 appendix B challenge', () => {
     expect(pkceChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
   });
