@@ -131,6 +131,19 @@ export class RobloxSignInRequiredError extends RobloxError {
 }
 
 /**
+ * The app's `TokenStore` failed to save the tokens of a login. The login was undone (the user is not signed in);
+ * the store's own error is the `cause`, kept out of the message since it may name a database or a connection.
+ */
+export class RobloxTokenStoreError extends RobloxError {
+  /** The status an app should answer with when this reaches Express's error handler: 500. */
+  readonly status = 500;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_ROBLOX_TOKEN_STORE', message, options);
+  }
+}
+
+/**
  * The shared state that coordinates refreshes (Redis, a session store) could not be read or written. Nothing
  * was sent to Roblox by this request and the stored tokens were kept: the next request tries again.
  */

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { RobloxConfigurationError } from '../errors';
+import { RobloxConfigurationError, RobloxTokenStoreError } from '../errors';
 import { isThenable, sessionOf } from '../tokens/session';
 import { checkCookieSize } from '../tokens/cookie-size';
 import type { LoginTransaction, SessionTransactionStore } from './state-store';
@@ -82,7 +82,11 @@ export function persistOnLogIn(req: Request, carry: LoginCarryOver): void {
           : persist(req, carry, pending);
         write.then(
           () => settle(),
-          (persistErr: unknown) => undo(req, sessionless, () => settle(persistErr)),
+          (cause: unknown) => {
+            // Ours, not the store's: its message may name a database or a connection string.
+            const err = new RobloxTokenStoreError('The token store could not save the Roblox tokens of this login; the login was undone', { cause });
+            undo(req, sessionless, () => settle(err));
+          },
         );
       };
       let result: unknown;
