@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { RobloxConfigurationError, RobloxTokenStoreError } from '../errors';
+import { RobloxConfigurationError, RobloxError, RobloxTokenStoreError } from '../errors';
 import { isThenable, sessionOf } from '../tokens/session';
 import { checkCookieSize } from '../tokens/cookie-size';
 import type { LoginTransaction, SessionTransactionStore } from './state-store';
@@ -83,8 +83,11 @@ export function persistOnLogIn(req: Request, carry: LoginCarryOver): void {
         write.then(
           () => settle(),
           (cause: unknown) => {
-            // Ours, not the store's: its message may name a database or a connection string.
-            const err = new RobloxTokenStoreError('The token store could not save the Roblox tokens of this login; the login was undone', { cause });
+            // Ours, not the store's: its message may name a database or a connection string. Our own errors (e.g.
+            // a cookie session refusing tokens, naming the fix) pass as they are.
+            const err = cause instanceof RobloxError
+              ? cause
+              : new RobloxTokenStoreError('The token store could not save the Roblox tokens of this login; the login was undone', { cause });
             undo(req, sessionless, () => settle(err));
           },
         );
