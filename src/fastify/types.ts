@@ -26,9 +26,13 @@ export interface RobloxFastifyRequest extends RobloxRequestFields {
  * ```
  */
 export interface RobloxFastifyReply {
+  /** Sets the response status. */
   code(statusCode: number): RobloxFastifyReply;
+  /** Sets a response header. */
   header(name: string, value: string): RobloxFastifyReply;
+  /** Sets the content type. */
   type(contentType: string): RobloxFastifyReply;
+  /** Sends the response. */
   send(payload?: unknown): unknown;
   readonly sent: boolean;
 }

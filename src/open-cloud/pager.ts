@@ -34,6 +34,7 @@ export class OpenCloudPager<T> implements AsyncIterable<T> {
     }
   }
 
+  /** Yields every item of every page, fetching the next page only when the previous one is used up. */
   async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
     for await (const p of this.pages()) yield* p.items;
   }

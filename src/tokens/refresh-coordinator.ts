@@ -36,7 +36,7 @@ export function isAuthFailure(error: unknown): boolean {
  * servers, pass `createRedisRefreshCoordinator(…)` from `passport-roblox-oidc/redis` as the
  * `refreshCoordinator` option of `RobloxStrategy` or `RobloxClient`.
  *
- * Keys are {@link tokenKey}s of the refresh token being redeemed, never raw tokens.
+ * Keys are SHA-256 hashes (base64url) of the refresh token being redeemed, never raw tokens.
  */
 export interface RefreshCoordinator {
   /**

@@ -1,4 +1,4 @@
-/** How a finished call ended, as remembered by {@link SingleFlight}. */
+/** How a finished call ended: its value, or the error it failed with (as a refresh coordinator remembers it). */
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /** Options of {@link SingleFlight}. */
