@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { RobloxConfigurationError, RobloxError, RobloxTokenStoreError } from '../errors';
-import { isThenable, sessionOf } from '../tokens/session';
+import { isThenable, sessionOf, storedSession } from '../tokens/session';
 import { checkCookieSize } from '../tokens/cookie-size';
 import type { LoginTransaction, SessionTransactionStore } from './state-store';
 import { SessionTokenStore, type TokenSet, type TokenStore } from '../tokens/token-set';
@@ -121,25 +121,12 @@ async function persist(req: Request, carry: LoginCarryOver, pending: Record<stri
  * callback started and misses logins begun since), without the state this callback consumed. Falls back to
  * the request's copy when there is no store (e.g. cookie sessions) or it cannot be read.
  */
-function currentPending(req: Request, carry: LoginCarryOver): Promise<Record<string, LoginTransaction>> {
-  const { sessionStore, sessionID } = req as unknown as {
-    sessionStore?: { get?: (id: string, cb: (err: unknown, session?: unknown) => void) => void };
-    sessionID?: string;
-  };
-  if (!sessionStore || typeof sessionStore.get !== 'function' || typeof sessionID !== 'string') return Promise.resolve(carry.pending);
-  return new Promise((resolve) => {
-    const fallback = () => resolve(carry.pending);
-    try {
-      sessionStore.get?.(sessionID, (err, stored) => {
-        if (err || stored === undefined || stored === null) return fallback();
-        const fresh = carry.transactions.pendingIn(stored);
-        delete fresh[carry.consumedState];
-        resolve(fresh);
-      });
-    } catch {
-      fallback();
-    }
-  });
+async function currentPending(req: Request, carry: LoginCarryOver): Promise<Record<string, LoginTransaction>> {
+  const stored = await storedSession(req).catch(() => undefined);
+  if (stored === undefined || stored === null) return carry.pending;
+  const fresh = carry.transactions.pendingIn(stored);
+  delete fresh[carry.consumedState];
+  return fresh;
 }
 
 /** Logs the user out again after a failed TokenStore.set, then continues; a failing logout is not masked. */

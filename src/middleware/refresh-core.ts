@@ -1,7 +1,8 @@
 import type { Request } from 'express';
 import { rescuedRefreshToken } from '../tokens/rescued';
 import type { TokenSet } from '../tokens/token-set';
-import { isAuthFailure, latestTokens, refreshFlightsFor, tokenKey } from './caches';
+import { isAuthFailure, latestTokens, refreshFlightsFor } from './caches';
+import { redeemOnce } from '../tokens/refresh-coordinator';
 import { checkNumber, checkOptions } from './options';
 import type { SignIn } from './outcome';
 import type { RefreshTokensOptions } from './refresh-tokens';
@@ -30,15 +31,7 @@ export function refreshCore(owner: string, options: Omit<RefreshTokensOptions, '
   const flights = refreshFlightsFor(client);
 
   const redeem = (req: Request, old: TokenSet, refreshToken: string): Promise<TokenSet> =>
-    flights.redeem(tokenKey(refreshToken), async () => {
-      const refreshed = await client.refresh(refreshToken, {
-        previousIdToken: old.idToken,
-        subject: subject?.(req),
-        scope: old.scope,
-      });
-      if (!refreshed.idToken && old.idToken) refreshed.idToken = old.idToken;
-      return refreshed;
-    });
+    redeemOnce(flights, (rt, o) => client.refresh(rt, o), refreshToken, { previousIdToken: old.idToken, subject: subject?.(req), scope: old.scope });
 
   async function handle(req: Request, signIn: SignIn, next: (err?: unknown) => void): Promise<void> {
     let stored = await access.load(req);

@@ -1,6 +1,6 @@
 import type { RobloxClient } from '../provider/client';
 import { refreshFlightsFor } from '../middleware/caches';
-import { tokenKey } from '../tokens/refresh-coordinator';
+import { redeemOnce, tokenKey } from '../tokens/refresh-coordinator';
 import type { TokenSet } from '../tokens/token-set';
 
 /**
@@ -15,11 +15,7 @@ import type { TokenSet } from '../tokens/token-set';
  */
 export function refreshGrant(client: RobloxClient, old: TokenSet, subject?: string): Promise<TokenSet> {
   const refreshToken = old.refreshToken as string;
-  return refreshFlightsFor(client).redeem(tokenKey(refreshToken), async () => {
-    const refreshed = await client.refresh(refreshToken, { previousIdToken: old.idToken, subject, scope: old.scope });
-    if (!refreshed.idToken && old.idToken) refreshed.idToken = old.idToken;
-    return refreshed;
-  });
+  return redeemOnce(refreshFlightsFor(client), (rt, o) => client.refresh(rt, o), refreshToken, { previousIdToken: old.idToken, subject, scope: old.scope });
 }
 
 /** The newest tokens this process already knows for `old` (a refresh another request finished), if any. */

@@ -8,7 +8,7 @@ import { Provider, validateProviderConfig, type ProviderConfig } from './provide
 import { parseResources, type RobloxAuthorizedResources } from './resources';
 import { rescueRefreshToken } from '../tokens/rescued';
 import { isTokenString, tokenSetFromResponse, type TokenSet } from '../tokens/token-set';
-import { InProcessRefreshCoordinator, tokenKey, type RefreshCoordinator } from '../tokens/refresh-coordinator';
+import { InProcessRefreshCoordinator, redeemOnce, type RefreshCoordinator } from '../tokens/refresh-coordinator';
 
 /**
  * Options of {@link RobloxClient}: the same as the strategy's provider options.
@@ -124,7 +124,8 @@ export class RobloxClient {
    * Redeems a refresh token at most once across everything sharing this client's `refreshCoordinator`
    * (this process by default; every instance with the Redis coordinator): concurrent callers, and callers
    * that come with the same token within 60 s, get the same TokenSet (or the same "grant gone" error)
-   * instead of spending the token twice. Store the result: the old refresh token is dead.
+   * instead of spending the token twice. An answer without an ID token keeps `previousIdToken` in the set.
+   * Store the result: the old refresh token is dead.
    *
    * @example
    * ```ts
@@ -135,7 +136,7 @@ export class RobloxClient {
     if (typeof refreshToken !== 'string' || refreshToken === '') {
       return Promise.reject(new RobloxConfigurationError('RobloxClient.refreshOnce requires a refresh token'));
     }
-    return this.refreshCoordinator.redeem(tokenKey(refreshToken), () => this.refresh(refreshToken, options));
+    return redeemOnce(this.refreshCoordinator, (rt, o) => this.refresh(rt, o), refreshToken, options);
   }
 
   /** Revokes a refresh (or access) token; at Roblox this ends the whole grant. Resolves on 200. */

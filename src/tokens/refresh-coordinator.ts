@@ -96,6 +96,37 @@ export class InProcessRefreshCoordinator implements RefreshCoordinator {
   }
 }
 
+/** What a refresh needs besides the token: the signed-in user's subject, the previous ID token, the scope. */
+export interface RefreshOptions {
+  subject?: string | undefined;
+  previousIdToken?: string | undefined;
+  scope?: string[] | undefined;
+}
+
+/**
+ * Redeems `refreshToken` once through `coordinator` (concurrent and late callers share the outcome). A refresh
+ * answer without an ID token (Roblox's documented example has none) keeps the previous one in the new set.
+ * The one place every coordinated refresh goes through: `refreshTokens`, Open Cloud and
+ * `RobloxClient.refreshOnce`.
+ *
+ * @example
+ * ```ts
+ * const next = await redeemOnce(coordinator, (rt, o) => client.refresh(rt, o), tokens.refreshToken!, { previousIdToken: tokens.idToken });
+ * ```
+ */
+export function redeemOnce(
+  coordinator: RefreshCoordinator,
+  refresh: (refreshToken: string, options: RefreshOptions) => Promise<TokenSet>,
+  refreshToken: string,
+  options: RefreshOptions,
+): Promise<TokenSet> {
+  return coordinator.redeem(tokenKey(refreshToken), async () => {
+    const refreshed = await refresh(refreshToken, options);
+    if (!refreshed.idToken && options.previousIdToken) refreshed.idToken = options.previousIdToken;
+    return refreshed;
+  });
+}
+
 /** True for an object with the methods of a {@link RefreshCoordinator}. */
 export function isRefreshCoordinator(value: unknown): value is RefreshCoordinator {
   const v = value as Record<string, unknown> | null;

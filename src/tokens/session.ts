@@ -67,6 +67,32 @@ export function sessionOf(req: Request): SessionLike | undefined {
   return view;
 }
 
+/**
+ * The request's session as its session store holds it now (express-session's `req.sessionStore`), which may be
+ * newer than the copy loaded when the request started. Resolves to the stored data, `null` when the session is
+ * gone from the store, or `undefined` when there is no store to ask (e.g. cookie sessions); rejects when the
+ * store cannot be read (an outage), so that callers can tell an outage from a session that is gone.
+ *
+ * @example
+ * ```ts
+ * const stored = await storedSession(req).catch(() => undefined);
+ * ```
+ */
+export function storedSession(req: Request): Promise<unknown> {
+  const { sessionStore, sessionID } = req as unknown as {
+    sessionStore?: { get?: (id: string, cb: (err: unknown, session?: unknown) => void) => void };
+    sessionID?: unknown;
+  };
+  if (typeof sessionStore?.get !== 'function' || typeof sessionID !== 'string') return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    try {
+      sessionStore.get?.(sessionID, (err, stored) => (err ? reject(err) : resolve(stored ?? null)));
+    } catch (err) {
+      reject(err);
+    }
+  });
+}
+
 /** The kinds of session whose whole content travels in a cookie (4,096 bytes at most in browsers). */
 export type CookieSessionKind = 'cookie-session' | 'secure-session';
 

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { sessionOf } from './session';
+import { sessionOf, storedSession } from './session';
 import { RobloxConfigurationError, RobloxCoordinationError } from '../errors';
 import { isTokenSet, SessionTokenStore, type TokenSet, type TokenStore } from './token-set';
 
@@ -59,21 +59,13 @@ export class TokenAccess {
   async reread(req: Request): Promise<TokenSet | undefined> {
     const session = sessionOf(req);
     if (this.sessionBacked && typeof session?.reload === 'function') {
-      const { sessionStore, sessionID } = req as unknown as {
-        sessionStore?: { get?: (id: string, cb: (err: unknown, s?: unknown) => void) => void };
-        sessionID?: string;
-      };
       const outage = (cause: unknown) =>
         new RobloxCoordinationError(`${this.owner} could not read the session store to check for newer tokens; the tokens were kept`, { cause });
-      // Asked first, so that an outage (an error) is told apart from a session that is gone (nothing).
-      const exists = await new Promise<boolean>((resolve, reject) => {
-        if (!sessionStore || typeof sessionStore.get !== 'function' || typeof sessionID !== 'string') return resolve(true);
-        try {
-          sessionStore.get(sessionID, (err, stored) => (err ? reject(outage(err)) : resolve(stored !== undefined && stored !== null)));
-        } catch (err) {
-          reject(outage(err));
-        }
+      // Asked first, so that an outage (an error) is told apart from a session that is gone (null).
+      const stored = await storedSession(req).catch((err: unknown) => {
+        throw outage(err);
       });
+      const exists = stored !== null;
       if (exists) {
         await new Promise<void>((resolve, reject) => session.reload?.((err?: unknown) => (err ? reject(outage(err)) : resolve())));
       }
