@@ -37,8 +37,10 @@ export function refreshCore(owner: string, options: Omit<RefreshTokensOptions, '
     let stored = await access.load(req);
     if (!stored) return signIn('Sign in with Roblox again: no Roblox tokens are stored for this session');
 
+    // `stored` is always the set the store held when last read: writes replace it and clearing names it, so that
+    // a store shared by several instances never goes back to an older set nor forgets a newer one.
     const endSignIn = async (cause: unknown) => {
-      await access.clear(req);
+      await access.clear(req, stored);
       delete req.robloxTokens;
       signIn('Sign in with Roblox again: Roblox no longer accepts this session\'s tokens', cause);
     };
@@ -50,7 +52,9 @@ export function refreshCore(owner: string, options: Omit<RefreshTokensOptions, '
       if (reread) return undefined;
       reread = true;
       const current = await access.reread(req);
-      return current && current.refreshToken !== refused.refreshToken ? current : undefined;
+      if (current && current.refreshToken !== refused.refreshToken) return current;
+      if (current) stored = current;
+      return undefined;
     };
 
     const latest = latestTokens(flights, stored);
@@ -74,7 +78,7 @@ export function refreshCore(owner: string, options: Omit<RefreshTokensOptions, '
         if (!isAuthFailure(err)) {
           // A malformed answer that still rotated the refresh token: keep the new one, report the fault.
           const next = rescuedRefreshToken(err);
-          if (next) await access.save(req, { ...tokens, refreshToken: next });
+          if (next) await access.save(req, { ...tokens, refreshToken: next }, stored);
           throw err;
         }
         const current = await successor(tokens);
@@ -82,7 +86,7 @@ export function refreshCore(owner: string, options: Omit<RefreshTokensOptions, '
         stored = tokens = current;
       }
     }
-    if (tokens !== stored) await access.save(req, tokens);
+    if (tokens !== stored) await access.save(req, tokens, stored);
     req.robloxTokens = tokens;
     next();
   }

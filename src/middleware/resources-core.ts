@@ -41,7 +41,7 @@ export function resourcesCore(owner: string, options: Omit<AuthorizedResourcesOp
       req.robloxResources = await cache.run(tokenKey(accessToken), () => client.resources(accessToken), () => expiresAt);
     } catch (err) {
       if (!tokenRejected(err)) throw err;
-      await access.clear(req);
+      await access.clear(req, tokens);
       delete req.robloxTokens;
       return signIn('Sign in with Roblox again: Roblox no longer accepts this session\'s tokens', err);
     }

@@ -49,14 +49,16 @@ export function openCloud(options: OpenCloudOptions): RequestHandler {
   async function handle(req: Request, res: Response, next: NextFunction): Promise<void> {
     const tokens = req.robloxTokens ?? (await access.load(req));
     if (!tokens) return signInRequired(outcome, 'Sign in with Roblox again: no Roblox tokens are stored for this session', req, res, next);
+    let current = tokens;   // what the store holds, as far as this request knows
     req.robloxCloud = new OpenCloudClient({
       client, tokens, baseURL, timeout, skewSeconds, maxRateLimitWaitMs, maxRateLimitRetries, subject: subject?.(req),
       onTokens: async (next) => {
-        await access.save(req, next);
+        await access.save(req, next, current);
+        current = next;
         req.robloxTokens = next;
       },
       onGrantEnded: async () => {
-        await access.clear(req);
+        await access.clear(req, current);
         delete req.robloxTokens;
       },
     });

@@ -12,6 +12,10 @@ export interface RedisOps {
   set(key: string, value: string, ttlMs: number): Promise<void>;
   /** Deletes `key` only if it still holds `value` (a lock released only by its holder). */
   deleteIfEquals(key: string, value: string): Promise<void>;
+  /** `DEL key`. */
+  del(key: string): Promise<void>;
+  /** Runs a Lua script (`EVAL`) and returns its integer answer. */
+  evalInt(script: string, keys: string[], args: string[]): Promise<number>;
   publish(channel: string, message: string): Promise<void>;
   /** Subscribes on a second connection; resolves once subscribed. */
   subscribe(channel: string, onMessage: (message: string) => void): Promise<{ close(): Promise<void> }>;
@@ -20,7 +24,7 @@ export interface RedisOps {
 /** The shape of a node-redis (v4, v5) client that this module uses. */
 interface NodeRedisLike {
   isOpen: boolean;
-  sendCommand(args: string[]): Promise<unknown>;
+  sendCommand(args: string[], options?: { abortSignal: AbortSignal; signal: AbortSignal }): Promise<unknown>;
   duplicate(): NodeRedisLike & {
     connect(): Promise<unknown>;
     subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
@@ -91,15 +95,19 @@ function isNodeRedis(client: unknown): client is NodeRedisLike {
  * Throws RobloxConfigurationError for anything else.
  */
 export function redisOps(client: unknown, owner: string, commandTimeoutMs: number): RedisOps {
-  const bounded = <T>(what: string, run: () => Promise<T>): Promise<T> =>
+  // A command that timed out is also withdrawn (node-redis: abort signal) when the client still holds it
+  // unsent, e.g. in its offline queue while reconnecting: a login or refresh reported as failed must not be
+  // written later. ioredis cannot withdraw a command: create its client with `enableOfflineQueue: false`.
+  const bounded = <T>(what: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new RobloxCoordinationError(`${owner}: Redis did not answer ${what} within ${commandTimeoutMs} ms`)),
-        commandTimeoutMs,
-      );
+      const abort = new AbortController();
+      const timer = setTimeout(() => {
+        abort.abort();
+        reject(new RobloxCoordinationError(`${owner}: Redis did not answer ${what} within ${commandTimeoutMs} ms`));
+      }, commandTimeoutMs);
       let started: Promise<T>;
       try {
-        started = run();
+        started = run(abort.signal);
       } catch (cause) {
         started = Promise.reject(cause);
       }
@@ -116,7 +124,7 @@ export function redisOps(client: unknown, owner: string, commandTimeoutMs: numbe
       );
     });
 
-  let send: (args: (string | number)[]) => Promise<unknown>;
+  let send: (args: (string | number)[], signal: AbortSignal) => Promise<unknown>;
   let subscribe: (channel: string, onMessage: (message: string) => void, timeoutMs: number) => Promise<{ close(): Promise<void> }>;
   if (isIoRedis(client)) {
     send = ([command, ...args]) => client.call(String(command), ...args);
@@ -141,7 +149,8 @@ export function redisOps(client: unknown, owner: string, commandTimeoutMs: numbe
       );
     };
   } else if (isNodeRedis(client)) {
-    send = (args) => client.sendCommand(args.map(String));
+    // v5 reads `abortSignal`, v4 `signal`.
+    send = (args, signal) => client.sendCommand(args.map(String), { abortSignal: signal, signal });
     subscribe = (channel, onMessage, timeoutMs) => {
       const sub = client.duplicate();
       sub.on('error', () => undefined);
@@ -164,14 +173,16 @@ export function redisOps(client: unknown, owner: string, commandTimeoutMs: numbe
   }
 
   return {
-    get: (key) => bounded('GET', async () => {
-      const value = await send(['GET', key]);
+    get: (key) => bounded('GET', async (signal) => {
+      const value = await send(['GET', key], signal);
       return typeof value === 'string' ? value : value == null ? null : String(value);
     }),
-    setIfAbsent: (key, value, ttlMs) => bounded('SET NX', async () => (await send(['SET', key, value, 'NX', 'PX', String(Math.ceil(ttlMs))])) !== null),
-    set: (key, value, ttlMs) => bounded('SET', async () => void (await send(['SET', key, value, 'PX', String(Math.ceil(ttlMs))]))),
-    deleteIfEquals: (key, value) => bounded('EVAL', async () => void (await send(['EVAL', RELEASE, '1', key, value]))),
-    publish: (channel, message) => bounded('PUBLISH', async () => void (await send(['PUBLISH', channel, message]))),
+    setIfAbsent: (key, value, ttlMs) => bounded('SET NX', async (signal) => (await send(['SET', key, value, 'NX', 'PX', String(Math.ceil(ttlMs))], signal)) !== null),
+    set: (key, value, ttlMs) => bounded('SET', async (signal) => void (await send(['SET', key, value, 'PX', String(Math.ceil(ttlMs))], signal))),
+    deleteIfEquals: (key, value) => bounded('EVAL', async (signal) => void (await send(['EVAL', RELEASE, '1', key, value], signal))),
+    del: (key) => bounded('DEL', async (signal) => void (await send(['DEL', key], signal))),
+    evalInt: (script, keys, args) => bounded('EVAL', async (signal) => Number(await send(['EVAL', script, String(keys.length), ...keys, ...args], signal))),
+    publish: (channel, message) => bounded('PUBLISH', async (signal) => void (await send(['PUBLISH', channel, message], signal))),
     // Bounded too: a subscription that cannot be made in time is closed (no connection left retrying).
     subscribe: (channel, onMessage) => bounded('SUBSCRIBE', () => subscribe(channel, onMessage, commandTimeoutMs)),
   };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { RobloxConfigurationError, RobloxCoordinationError, RobloxIdTokenError, RobloxOAuthError } from '../errors';
+import { RobloxCoordinationError, RobloxIdTokenError, RobloxOAuthError } from '../errors';
 import {
   InProcessRefreshCoordinator, isAuthFailure, REFRESH_MEMORY_MS, type RefreshCoordinator,
 } from '../tokens/refresh-coordinator';
@@ -7,6 +7,7 @@ import type { Settled } from '../tokens/single-flight';
 import { isTokenSet, type TokenSet } from '../tokens/token-set';
 import { redisOps, type RedisOps } from './client';
 import { Sealer } from './sealed';
+import { redisOptionChecks } from './options';
 
 /**
  * Options of {@link createRedisRefreshCoordinator}.
@@ -85,23 +86,14 @@ export class RedisRefreshCoordinator implements RefreshCoordinator {
 
   constructor(options: RedisRefreshCoordinatorOptions) {
     const owner = 'createRedisRefreshCoordinator';
-    const fail = (msg: string) => new RobloxConfigurationError(`${owner} ${msg}`);
-    if (!options || typeof options !== 'object') throw fail('requires an options object');
-    const { secret } = options;
-    const secretLength = typeof secret === 'string' ? secret.length : Buffer.isBuffer(secret) ? secret.length : 0;
-    if (secretLength < 32) throw fail('secret option must be a string (or Buffer) of at least 32 characters, the same on every instance');
-    const prefix = options.prefix ?? 'roblox:refresh:';
-    if (typeof prefix !== 'string' || prefix.length > 128) throw fail('prefix option must be a string of at most 128 characters');
-    const ms = (name: string, value: unknown, fallback: number, min: number): number => {
-      if (value === undefined) return fallback;
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > 2_147_483_647) {
-        throw fail(`${name} option must be a number of milliseconds ≥ ${min}`);
-      }
-      return value;
-    };
+    const check = redisOptionChecks(owner);
+    check.object(options);
+    check.secret(options.secret);
+    const prefix = check.prefix(options.prefix, 'roblox:refresh:');
+    const ms = check.ms;
     const commandTimeoutMs = ms('commandTimeoutMs', options.commandTimeoutMs, 2_000, 1);
     this.ops = redisOps(options.redis, owner, commandTimeoutMs);
-    this.sealer = new Sealer(secret);
+    this.sealer = new Sealer(options.secret);
     this.prefix = prefix;
     this.lockTtlMs = ms('lockTtlMs', options.lockTtlMs, 15_000, 1_000);
     this.outcomeTtlMs = ms('outcomeTtlMs', options.outcomeTtlMs, REFRESH_MEMORY_MS, REFRESH_MEMORY_MS);

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { RobloxConfigurationError } from '../errors';
 import { isTokenSet, type TokenSet, type TokenStore } from './token-set';
+import { userKey } from './user-key';
 
 /** Options of {@link MemoryTokenStore}. */
 export interface MemoryTokenStoreOptions {
@@ -12,11 +13,6 @@ export interface MemoryTokenStoreOptions {
   /** Bound on stored token sets; the least recently written is evicted beyond it (default 10,000). */
   maxEntries?: number;
 }
-
-const defaultKey = (req: Request): string | undefined => {
-  const id = (req.user as { id?: unknown } | undefined)?.id;
-  return typeof id === 'string' && id !== '' ? id : typeof id === 'number' && Number.isFinite(id) ? String(id) : undefined;
-};
 
 /**
  * A TokenStore in this process's memory, keyed by user: tokens stay out of the session cookie, which is what cookie
@@ -42,7 +38,7 @@ export class MemoryTokenStore implements TokenStore {
     }
     const max = options.maxEntries ?? 10_000;
     if (!Number.isInteger(max) || max < 1) throw new RobloxConfigurationError('MemoryTokenStore maxEntries option must be an integer ≥ 1');
-    this.keyOf = options.key ?? defaultKey;
+    this.keyOf = options.key ?? userKey;
     this.maxEntries = max;
   }
 

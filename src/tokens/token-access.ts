@@ -73,15 +73,21 @@ export class TokenAccess {
     return this.load(req);
   }
 
-  /** Stores a TokenSet (and saves the session). */
-  async save(req: Request, tokens: TokenSet): Promise<void> {
-    await this.store.set(req, tokens);
+  /**
+   * Stores a TokenSet (and saves the session). `previous`: the stored set it replaces, for stores that
+   * compare before they write (see {@link TokenStore.set}).
+   */
+  async save(req: Request, tokens: TokenSet, previous?: TokenSet): Promise<void> {
+    await this.store.set(req, tokens, previous);
     await this.saveSession(req);
   }
 
-  /** Forgets the request's tokens (and saves the session). */
-  async clear(req: Request): Promise<void> {
-    await this.store.delete(req);
+  /**
+   * Forgets the request's tokens (and saves the session). `refused`: the set Roblox refused, so that a store
+   * shared by several instances keeps a newer one (see {@link TokenStore.delete}).
+   */
+  async clear(req: Request, refused?: TokenSet): Promise<void> {
+    await this.store.delete(req, refused);
     await this.saveSession(req);
   }
 

@@ -33,10 +33,19 @@ export interface TokenSet {
 export interface TokenStore {
   /** The request's stored TokenSet, or undefined when none is stored. */
   get(req: Request): TokenSet | undefined | Promise<TokenSet | undefined>;
-  /** Stores the request's TokenSet, replacing the previous one. */
-  set(req: Request, tokens: TokenSet): void | Promise<void>;
-  /** Forgets the request's TokenSet. */
-  delete(req: Request): void | Promise<void>;
+  /**
+   * Stores the request's TokenSet, replacing the previous one. `previous`, when given, is the set this request
+   * read and now replaces (after a refresh): a store shared by several instances should write only while it still
+   * holds that set (compare-and-set), so that stored tokens never go back to an older set. At login it is absent:
+   * the new set replaces whatever is stored. Stores that ignore it stay correct within one process.
+   */
+  set(req: Request, tokens: TokenSet, previous?: TokenSet): void | Promise<void>;
+  /**
+   * Forgets the request's TokenSet. `expected`, when given, is the set Roblox refused: a store shared by several
+   * instances should forget only while it still holds that set, never a newer one stored by another instance.
+   * Absent (logout, unlinking): forget whatever is stored.
+   */
+  delete(req: Request, expected?: TokenSet): void | Promise<void>;
 }
 
 /** Session key under which {@link SessionTokenStore} keeps the TokenSet. */

@@ -3,11 +3,14 @@
 import { createClient as createClient5 } from 'redis';
 import { createClient as createClient4 } from 'redis4';
 import IORedis from 'ioredis';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { TokenSet } from '../../src';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startRedisServer } = require('../../scripts/redis-server.js') as {
-  startRedisServer: (o?: { port?: number }) => Promise<RedisServer>;
+  startRedisServer: (o?: { port?: number; args?: string[] }) => Promise<RedisServer>;
 };
 
 export interface RedisServer {
@@ -23,7 +26,7 @@ export interface RedisServer {
 /** A connected client of one library, and how to close it. */
 export interface TestClient {
   client: unknown;
-  raw: { keys(pattern: string): Promise<string[]>; get(key: string): Promise<string | null> };
+  raw: { keys(pattern: string): Promise<string[]>; get(key: string): Promise<string | null>; pttl(key: string): Promise<number> };
   close(): Promise<void>;
 }
 
@@ -35,16 +38,16 @@ export async function connect(library: Library, url: string): Promise<TestClient
     const client = new IORedis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
     client.on('error', () => undefined);
     await client.connect();
-    return { client, raw: { keys: (p) => client.keys(p), get: (k) => client.get(k) }, close: async () => void client.disconnect() };
+    return { client, raw: { keys: (p) => client.keys(p), get: (k) => client.get(k), pttl: (k) => client.pttl(k) }, close: async () => void client.disconnect() };
   }
   const create = (library === 'node-redis v4' ? createClient4 : createClient5) as unknown as (o: object) => ReturnType<typeof createClient5>;
   const client = create({ url, socket: { reconnectStrategy: (retries: number) => Math.min(retries * 50, 500), connectTimeout: 1000 } });
   client.on('error', () => undefined);
   await client.connect();
-  const c = client as unknown as { keys(p: string): Promise<string[]>; get(k: string): Promise<string | null>; disconnect(): Promise<void>; destroy?: () => void };
+  const c = client as unknown as { keys(p: string): Promise<string[]>; get(k: string): Promise<string | null>; pTTL(k: string): Promise<number>; disconnect(): Promise<void>; destroy?: () => void };
   return {
     client,
-    raw: { keys: (p) => c.keys(p), get: (k) => c.get(k) },
+    raw: { keys: (p) => c.keys(p), get: (k) => c.get(k), pttl: (k) => c.pTTL(k) },
     close: async () => {
       if (typeof c.destroy === 'function') c.destroy();
       else await c.disconnect().catch(() => undefined);
@@ -52,14 +55,21 @@ export async function connect(library: Library, url: string): Promise<TestClient
   };
 }
 
-/** Starts a redis-server for the file; stops it (by its PID) after all tests. */
-export function useRedisServer(): () => RedisServer {
+/**
+ * Starts a redis-server for the file; stops it (by its PID) after all tests. `persistent`: an append-only file
+ * (fsync on every write) in a temporary directory, so that a stop and start keeps the data, as a production
+ * Redis does across a restart.
+ */
+export function useRedisServer(options: { persistent?: boolean } = {}): () => RedisServer {
   let server: RedisServer | undefined;
+  let dir: string | undefined;
   beforeAll(async () => {
-    server = await startRedisServer();
+    if (options.persistent) dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prox-redis-'));
+    server = await startRedisServer(dir ? { args: ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir] } : {});
   }, 20_000);
   afterAll(async () => {
     await server?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
   return () => {
     if (!server) throw new Error('redis-server not started');
