@@ -146,13 +146,16 @@ export class RedisRefreshCoordinator implements RefreshCoordinator {
       if (known) return adopt(known);
       const holder = randomBytes(16).toString('base64url');
       if (await this.ops.setIfAbsent(lockKey, holder, this.lockTtlMs)) {
+        let keepLock = false;
         try {
           // A holder may have finished between our look and our lock.
           const late = await this.readOutcome(outcomeKey);
           if (late) return adopt(late);
-          return await this.redeemAndPublish(redeem, outcomeKey, name);
+          const done = await this.redeemAndPublish(redeem, outcomeKey, name, lockKey, holder);
+          keepLock = done.publishing;
+          return done.result();
         } finally {
-          await this.ops.deleteIfEquals(lockKey, holder).catch(() => undefined);
+          if (!keepLock) await this.ops.deleteIfEquals(lockKey, holder).catch(() => undefined);
         }
       }
       if (Date.now() >= deadline) {
@@ -162,7 +165,15 @@ export class RedisRefreshCoordinator implements RefreshCoordinator {
     }
   }
 
-  private async redeemAndPublish(redeem: () => Promise<TokenSet>, outcomeKey: string, name: string): Promise<TokenSet> {
+  /**
+   * Redeems, then publishes the outcome for the other instances. When Redis cannot take the outcome (a restart,
+   * a network blip), the lock is kept and the outcome written again in the background until Redis takes it (for
+   * at most the outcome's lifetime): the other instances keep waiting and adopt it once it lands, instead of
+   * redeeming the spent token again (which Roblox refuses, and which may revoke the grant).
+   */
+  private async redeemAndPublish(
+    redeem: () => Promise<TokenSet>, outcomeKey: string, name: string, lockKey: string, holder: string,
+  ): Promise<{ publishing: boolean; result: () => TokenSet }> {
     let outcome: Outcome;
     let result: TokenSet | undefined;
     let failure: unknown;
@@ -176,16 +187,38 @@ export class RedisRefreshCoordinator implements RefreshCoordinator {
       failure = err;
       outcome = { ok: false, kind: err instanceof RobloxIdTokenError ? 'id_token' : 'invalid_grant' };
     }
+    const sealed = this.sealer.seal(JSON.stringify(outcome), outcomeKey);
     // Publishing must not cost the caller the new tokens: Roblox has already rotated them.
+    const published = await this.publish(outcomeKey, sealed, name);
+    if (!published) void this.republish(outcomeKey, sealed, name, lockKey, holder);
+    return {
+      publishing: !published,
+      result: () => {
+        if (failure !== undefined) throw failure;
+        return result as TokenSet;
+      },
+    };
+  }
+
+  private async publish(outcomeKey: string, sealed: string, name: string): Promise<boolean> {
     try {
-      await this.ops.set(outcomeKey, this.sealer.seal(JSON.stringify(outcome), outcomeKey), this.outcomeTtlMs);
-      await this.ops.publish(this.channel, name);
+      await this.ops.set(outcomeKey, sealed, this.outcomeTtlMs);
     } catch {
-      // The waiters find no outcome, take the lock after this one is released, and meet invalid_grant;
-      // refreshTokens then reads the store again and adopts the set this request stores.
+      return false;
     }
-    if (failure !== undefined) throw failure;
-    return result as TokenSet;
+    // The outcome is stored: waiters that miss the message find it at their next look.
+    await this.ops.publish(this.channel, name).catch(() => undefined);
+    return true;
+  }
+
+  private async republish(outcomeKey: string, sealed: string, name: string, lockKey: string, holder: string): Promise<void> {
+    const until = Date.now() + this.outcomeTtlMs;
+    let published = false;
+    while (!published && !this.closed && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, this.pollMs));
+      published = await this.publish(outcomeKey, sealed, name);
+    }
+    await this.ops.deleteIfEquals(lockKey, holder).catch(() => undefined);
   }
 
   private async readOutcome(outcomeKey: string): Promise<Outcome | undefined> {

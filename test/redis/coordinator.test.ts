@@ -7,7 +7,7 @@ import { tokenKey } from '../../src/tokens/refresh-coordinator';
 import { connect, LIBRARIES, tokenSet, useRedisServer, type TestClient } from './helpers';
 import { SECRET } from './helpers-secret';
 
-const redis = useRedisServer();
+const redis = useRedisServer({ persistent: true });   // a restart keeps the data, as in production
 jest.setTimeout(30_000);
 
 describe.each(LIBRARIES)('with %s', (library) => {
@@ -78,6 +78,33 @@ describe.each(LIBRARIES)('with %s', (library) => {
     const key = unique('rt');
     await expect(a.redeem(key, () => Promise.reject(new RobloxTimeoutError('slow')))).rejects.toBeInstanceOf(RobloxTimeoutError);
     await expect(b.redeem(key, async () => tokenSet(2))).resolves.toMatchObject({ accessToken: tokenSet(2).accessToken });
+  });
+
+  it('Redis restarted right after a redemption: the outcome lands once Redis is back and the other instance adopts it (one redemption)', async () => {
+    const [a, b] = await Promise.all([instance({ pollMs: 50 }), instance({ pollMs: 50 })]);
+    const key = unique('restart');
+    let calls = 0;
+    let back: Promise<void> = Promise.resolve();
+    const tokens = await a.redeem(key, async () => {
+      calls++;
+      // Redis goes away after Roblox rotated the token, before the outcome could be written.
+      await redis().stop();
+      back = new Promise((r) => setTimeout(r, 300)).then(() => redis().start());
+      return tokenSet(7);
+    });
+    expect(tokens.accessToken).toBe(tokenSet(7).accessToken);   // the caller has its tokens at once
+    await back;
+    const deadline = Date.now() + 10_000;
+    let adopted: TokenSet | undefined;
+    while (!adopted && Date.now() < deadline) {
+      adopted = await b.redeem(key, async () => tokenSet(100 + ++calls)).catch((err: unknown) => {
+        if (!(err instanceof RobloxCoordinationError)) throw err;   // reconnecting: try again
+        return undefined;
+      });
+      if (!adopted) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(calls).toBe(1);
+    expect(adopted?.accessToken).toBe(tokenSet(7).accessToken);
   });
 
   it('Redis holds no token in clear, and no key reveals the token or its plain hash', async () => {
