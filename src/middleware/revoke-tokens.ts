@@ -82,15 +82,34 @@ export function revokeCore(owner: string, options: RevokeTokensOptions & { logou
     }
   };
 
-  async function newest(tokens: TokenSet): Promise<TokenSet> {
-    const running = tokens.refreshToken ? flights.pending(tokenKey(tokens.refreshToken)) : undefined;
-    if (running) await running.catch(() => undefined);
-    const latest = latestTokens(flights, tokens);
-    return 'tokens' in latest ? latest.tokens : tokens;
+  /**
+   * The newest set that follows `tokens`: a refresh running or remembered in this process, then one finished
+   * on another instance (a coordinator shared between instances), so that a logout that read a refresh token
+   * already rotated revokes its successor. Coordination trouble is reported; the set known is revoked then.
+   */
+  async function newest(req: Request, tokens: TokenSet): Promise<TokenSet> {
+    let current = tokens;
+    for (let hops = 0; hops < 8 && current.refreshToken; hops++) {
+      const key = tokenKey(current.refreshToken);
+      const running = flights.pending(key);
+      if (running) await running.catch(() => undefined);
+      const latest = latestTokens(flights, current);
+      let next = 'tokens' in latest && latest.tokens !== current ? latest.tokens : undefined;
+      if (!next && flights.settled) {
+        try {
+          next = await flights.settled(key);
+        } catch (err) {
+          report(req, err);
+        }
+      }
+      if (!next || next.refreshToken === current.refreshToken) break;
+      current = next;
+    }
+    return current;
   }
 
   async function revoke(req: Request, tokens: TokenSet): Promise<void> {
-    const current = await newest(tokens);
+    const current = await newest(req, tokens);
     const forget = (t: TokenSet) => t.accessToken === current.accessToken || (!!t.refreshToken && t.refreshToken === current.refreshToken);
     flights.forget(forget);
     resources.forget(tokenKey(current.accessToken));

@@ -122,6 +122,29 @@ export class RedisRefreshCoordinator implements RefreshCoordinator {
     this.local.forget(match);
   }
 
+  /**
+   * The TokenSet a redemption of `key` produced on any instance, waiting (at most `waitMs`) for one that is
+   * running; undefined when none is known or it ended the grant. Rejects with RobloxCoordinationError when
+   * Redis cannot be read.
+   */
+  async settled(key: string): Promise<TokenSet | undefined> {
+    const running = this.local.pending(key);
+    if (running) return running.catch(() => undefined);
+    const known = this.local.recall(key);
+    if (known) return known.ok ? known.value : undefined;
+    const name = this.sealer.name(key);
+    const lockKey = `${this.prefix}lock:${name}`;
+    const outcomeKey = `${this.prefix}outcome:${name}`;
+    const deadline = Date.now() + this.waitMs;
+    this.ensureSubscribed();
+    for (;;) {
+      const outcome = await this.readOutcome(outcomeKey);
+      if (outcome) return outcome.ok ? outcome.tokens : undefined;
+      if ((await this.ops.get(lockKey)) === null || Date.now() >= deadline) return undefined;
+      await this.waitFor(name, Math.min(this.pollMs, Math.max(1, deadline - Date.now())));
+    }
+  }
+
   /** Closes the pub/sub connection (the client passed in stays open: it is yours). */
   async close(): Promise<void> {
     this.closed = true;

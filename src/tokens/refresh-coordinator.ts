@@ -53,6 +53,13 @@ export interface RefreshCoordinator {
   isEmpty(): boolean;
   /** Forgets remembered successes whose TokenSet matches (e.g. after the grant was revoked). */
   forget(match: (tokens: TokenSet) => boolean): void;
+  /**
+   * Optional, for coordinators shared between instances: the TokenSet a redemption of `key` produced on any
+   * instance, waiting for one that is running; undefined when none is known (or it ended the grant).
+   * `revokeTokens` asks it so that a logout that read an already-rotated refresh token revokes its successor
+   * (revoking a spent token would leave the grant alive).
+   */
+  settled?(key: string): Promise<TokenSet | undefined>;
 }
 
 /**
