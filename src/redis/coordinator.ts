@@ -132,11 +132,7 @@ export class RedisRefreshCoordinator implements RefreshCoordinator {
     if (running) return running.catch(() => undefined);
     const known = this.local.recall(key);
     if (known) return known.ok ? known.value : undefined;
-    const name = this.sealer.name(key);
-    const lockKey = `${this.prefix}lock:${name}`;
-    const outcomeKey = `${this.prefix}outcome:${name}`;
-    const deadline = Date.now() + this.waitMs;
-    this.ensureSubscribed();
+    const { name, lockKey, outcomeKey, deadline } = this.begin(key);
     for (;;) {
       const outcome = await this.readOutcome(outcomeKey);
       if (outcome) return outcome.ok ? outcome.tokens : undefined;
@@ -157,13 +153,18 @@ export class RedisRefreshCoordinator implements RefreshCoordinator {
     return `${this.prefix}done`;
   }
 
-  private async shared(key: string, redeem: () => Promise<TokenSet>): Promise<TokenSet> {
+  /**
+   * The Redis names of a redemption and the deadline of waiting for it; subscribes first, so that an outcome
+   * published between the caller's first look and its wait is not missed.
+   */
+  private begin(key: string): { name: string; lockKey: string; outcomeKey: string; deadline: number } {
     const name = this.sealer.name(key);
-    const lockKey = `${this.prefix}lock:${name}`;
-    const outcomeKey = `${this.prefix}outcome:${name}`;
-    const deadline = Date.now() + this.waitMs;
-    // Subscribed before the first look, so that an outcome published in between is not missed.
     this.ensureSubscribed();
+    return { name, lockKey: `${this.prefix}lock:${name}`, outcomeKey: `${this.prefix}outcome:${name}`, deadline: Date.now() + this.waitMs };
+  }
+
+  private async shared(key: string, redeem: () => Promise<TokenSet>): Promise<TokenSet> {
+    const { name, lockKey, outcomeKey, deadline } = this.begin(key);
     for (;;) {
       const known = await this.readOutcome(outcomeKey);
       if (known) return adopt(known);

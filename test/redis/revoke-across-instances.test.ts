@@ -63,17 +63,24 @@ async function grantAlive(app: TestApp, tokens: TokenSet): Promise<boolean> {
   }
 }
 
-it('a logout that read a refresh token another instance already rotated revokes the successor: the grant ends', async () => {
+/** Instances A and B on one session store and one Redis; a user signed in through A; the user's cookie. */
+async function twoInstancesAndAUser() {
   const sessions = new SessionMemoryStore();
-  const prefix = `revoke1:${Math.random()}:`;
+  const prefix = `revoke:${Math.random()}:`;
   const [a, b] = [await instance(sessions, prefix), await instance(sessions, prefix)];
   const agent = request.agent(a);
   expect((await login(agent, emu())).location).toBe('/');
+  const cookie = agent.jar.getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false }).toValueString();
+  return { sessions, a, b, agent, cookie };
+}
+
+it('a logout that read a refresh token another instance already rotated revokes the successor: the grant ends', async () => {
+  const { sessions, b, agent, cookie } = await twoInstancesAndAUser();
   const me = (await agent.get('/me').expect(200)).body as { sessionID: string; session: { robloxTokens: TokenSet } };
   const spent = me.session.robloxTokens;
 
   travel(AFTER_EXPIRY);
-  const rotated = (await request(b).get('/api').set('Cookie', agent.jar.getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false }).toValueString()).expect(200)).body as TokenSet;
+  const rotated = (await request(b).get('/api').set('Cookie', cookie).expect(200)).body as TokenSet;
   expect(rotated.refreshToken).not.toBe(spent.refreshToken);
 
   await staleSession(sessions, me.sessionID, spent);
@@ -86,12 +93,7 @@ it('a logout that read a refresh token another instance already rotated revokes 
 });
 
 it('a logout while another instance is still refreshing waits for it and revokes its result', async () => {
-  const sessions = new SessionMemoryStore();
-  const prefix = `revoke2:${Math.random()}:`;
-  const [a, b] = [await instance(sessions, prefix), await instance(sessions, prefix)];
-  const agent = request.agent(a);
-  expect((await login(agent, emu())).location).toBe('/');
-  const cookie = agent.jar.getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false }).toValueString();
+  const { b, agent, cookie } = await twoInstancesAndAUser();
 
   travel(AFTER_EXPIRY);
   emu().setLatency('token', 400);
