@@ -24,10 +24,24 @@ export interface LoginCarryOver {
 
 /** The message of a login completed without a session where the tokens would have gone into the session. */
 export const SESSIONLESS_LOGIN_MESSAGE =
-  'RobloxStrategy cannot store the Roblox tokens: the login was completed with session: false (NestJS\'s AuthGuard ' +
-  'passes it by default), so the session was not regenerated and must not receive tokens. Log in through the session ' +
-  '(NestJS: PassportModule.register({ session: true }) or getAuthenticateOptions() returning { session: true }), ' +
-  'or pass a tokenStore keyed by user, or set tokenStore: false if you keep the tokens from the verify callback yourself';
+  'RobloxStrategy cannot store the Roblox tokens: the login was completed with session: false (NestJS: ' +
+  'PassportModule.register({ session: false })), so the session was not regenerated and must not receive tokens. ' +
+  'Log in through the session (NestJS: PassportModule.register({ session: true }) or getAuthenticateOptions() ' +
+  'returning { session: true }), or pass a tokenStore keyed by user, or set tokenStore: false if you keep the ' +
+  'tokens from the verify callback yourself';
+
+/** The warning of a successful login whose request never called `req.logIn` (see {@link persistOnLogIn}). */
+export const LOGIN_NOT_PERSISTED_WARNING =
+  'RobloxStrategy: a Roblox login succeeded but nothing called req.logIn, so its tokens were not stored and the user ' +
+  'is not signed in through the session. NestJS: use a guard whose canActivate calls await super.logIn(request) ' +
+  '(a plain AuthGuard(\'roblox\') does not); a custom passport.authenticate callback: call req.logIn(user, done); ' +
+  'or set tokenStore: false if you keep the tokens from the verify callback yourself';
+
+/** Warning code of {@link LOGIN_NOT_PERSISTED_WARNING} (`process.on('warning', (w) => w.code)`). */
+export const LOGIN_NOT_PERSISTED_CODE = 'ROBLOX_LOGIN_NOT_PERSISTED';
+
+// One warning per strategy (its transaction store stands for it), not one per login.
+const warned = new WeakSet<object>();
 
 /**
  * Wraps `req.logIn`/`req.login` on this request so that, once Passport has logged the user in (and, in
@@ -104,6 +118,22 @@ export function persistOnLogIn(req: Request, carry: LoginCarryOver): void {
   };
   target.logIn = wrapped;
   target.login = wrapped;
+  warnIfNeverLoggedIn(req, carry, () => target.logIn === wrapped);
+}
+
+/**
+ * A login whose response ends without `req.logIn` having run (a NestJS plain `AuthGuard`, a custom passport
+ * callback that issues its own token) dropped the tokens: say so loudly, once per strategy, with the fix
+ * (`process.emitWarning`, printed to stderr by default). With `tokenStore: false` that is the app's choice.
+ */
+function warnIfNeverLoggedIn(req: Request, carry: LoginCarryOver, neverCalled: () => boolean): void {
+  const res = (req as unknown as { res?: { once?: (event: 'finish', listener: () => void) => unknown } }).res;
+  if (carry.tokenStore === false || typeof res?.once !== 'function') return;
+  res.once('finish', () => {
+    if (!neverCalled() || warned.has(carry.transactions)) return;
+    warned.add(carry.transactions);
+    process.emitWarning(LOGIN_NOT_PERSISTED_WARNING, { code: LOGIN_NOT_PERSISTED_CODE });
+  });
 }
 
 async function persist(req: Request, carry: LoginCarryOver, pending: Record<string, LoginTransaction>): Promise<void> {
