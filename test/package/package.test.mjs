@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
+import net from 'node:net';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -382,10 +383,10 @@ test('npx roblox-oauth-emulator works from the repository itself once built (npm
  * Starts a copied example as its own process (PORT=0; access tokens living 30 s, under refreshTokens()' 60 s skew, so
  * that every protected route refreshes) and waits for the lines naming its URL and its emulator's issuer.
  */
-function startExample(dir, args) {
+function startExample(dir, args, env = {}) {
   const child = spawn(process.execPath, args, {
     cwd: dir,
-    env: { ...process.env, PORT: '0', EMULATOR_ACCESS_TOKEN_TTL: '30' },
+    env: Object.fromEntries(Object.entries({ ...process.env, PORT: '0', EMULATOR_ACCESS_TOKEN_TTL: '30', ...env }).filter(([, v]) => v !== undefined)),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -398,7 +399,7 @@ function startExample(dir, args) {
     const timer = setTimeout(() => { void stop(); reject(new Error(`the example did not start:\n${out}`)); }, 60_000);
     const onData = (chunk) => {
       out += chunk;
-      const url = /open (http:\/\/127\.0\.0\.1:\d+)\//.exec(out)?.[1];
+      const url = /open (http:\/\/127\.0\.0\.1:\d+)\//i.exec(out)?.[1];
       const issuer = /emulator at (http:\/\/127\.0\.0\.1:\d+\/oauth\/)/.exec(out)?.[1];
       if (url && issuer) {
         clearTimeout(timer);
@@ -488,3 +489,44 @@ for (const [name, { example, deps }] of Object.entries(EXAMPLES).filter(([, e]) 
     }
   });
 }
+
+/** A free port on 127.0.0.1, for an app whose callback URL names its port before it listens. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer().once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+test("docs/getting-started.md's server.js, as written, signs a user in on the emulator (Express 4, the tarball)", async () => {
+  const guide = fs.readFileSync(path.join(root, 'docs', 'getting-started.md'), 'utf8');
+  const server = /```js\n(\/\/ server\.js\n[\s\S]*?)```/.exec(guide)?.[1];
+  assert.ok(server, 'the guide shows server.js');
+  fs.writeFileSync(path.join(apps.cjs4, 'server.js'), server);
+  const running = await startExample(apps.cjs4, ['server.js'], { PORT: String(await freePort()), ROBLOX_CLIENT_ID: undefined, ROBLOX_REDIRECT_URI: undefined });
+  try {
+    const appRequire = createRequire(path.join(apps.cjs4, 'package.json'));
+    const { signInWithRoblox } = appRequire('passport-roblox-oidc/testing');
+    const { ROBLOX_EMULATOR_USERS } = appRequire('passport-roblox-oidc/emulator');
+    const request = appRequire('supertest');
+    const user = ROBLOX_EMULATOR_USERS[1];
+    const agent = request.agent(running.url);
+    assert.match((await agent.get('/')).text, /Sign in with Roblox/);
+    assert.equal((await agent.get('/me')).status, 401);
+    await signInWithRoblox(agent, { emulator: running.issuer, user: user.sub });
+    assert.match((await agent.get('/')).text, new RegExp(`Signed in as ${user.displayName}`));
+    const me = await agent.get('/me');
+    assert.equal(me.status, 200, me.text);
+    assert.equal(me.body.id, user.sub);
+    assert.equal((await agent.post('/logout')).status, 303);
+    assert.equal((await agent.get('/me')).status, 401);
+  } catch (err) {
+    err.message += `\n(server output:\n${running.output()})`;
+    throw err;
+  } finally {
+    await running.stop();
+  }
+});
