@@ -530,3 +530,84 @@ test("docs/getting-started.md's server.js, as written, signs a user in on the em
     await running.stop();
   }
 });
+
+/**
+ * Copies examples/nestjs into `<app>/<variant>/` with `edits` ([file, text, replacement]: each text must be there)
+ * applied, compiles it with its tsconfig (strict) and starts it; the app's node_modules serve it.
+ */
+async function startNestVariant(dir, variant, edits) {
+  const target = path.join(dir, variant);
+  copyExample('nestjs', target);
+  for (const [file, text, replacement] of edits) {
+    const source = fs.readFileSync(path.join(target, file), 'utf8');
+    assert.ok(source.includes(text), `${file} of examples/nestjs contains ${text}`);
+    fs.writeFileSync(path.join(target, file), source.replace(text, replacement));
+  }
+  try {
+    await execFileAsync(process.execPath, [path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(variant, 'tsconfig.json')], { cwd: dir, timeout: 120_000 });
+  } catch (err) {
+    assert.fail(`tsc (${variant}) failed:\n${err.stdout}${err.stderr}`);
+  }
+  return startExample(dir, [path.join(variant, 'dist', 'main.js')]);
+}
+
+for (const name of Object.keys(EXAMPLES).filter((n) => EXAMPLES[n].example === 'nestjs')) {
+  const major = EXAMPLES[name].deps[0].split('@').pop();
+
+  test(`NestJS ${major}: PassportStrategy(RobloxStrategy, 'roblox', true) (callbackArity) with no verifyForm signs in, refreshes and signs out`, async () => {
+    const running = await startNestVariant(apps[name], 'callback-arity', [
+      ['src/roblox.strategy.ts', "PassportStrategy(RobloxStrategy, 'roblox')", "PassportStrategy(RobloxStrategy, 'roblox', true)"],
+      ['src/roblox.strategy.ts', "super({ ...config, verifyForm: 'profile' });", 'super({ ...config });'],
+    ]);
+    try {
+      await driveExample(apps[name], running);
+    } catch (err) {
+      err.message += `\n(example output:\n${running.output()})`;
+      throw err;
+    } finally {
+      await running.stop();
+    }
+  });
+
+  test(`NestJS ${major}: the login guard with PassportModule.register({ session: false }) fails the callback loudly (500, a logged message naming the fix), never a signed-in user without tokens`, async () => {
+    const running = await startNestVariant(apps[name], 'session-false', [
+      ['src/app.module.ts', 'PassportModule.register({ session: true })', 'PassportModule.register({ session: false })'],
+    ]);
+    try {
+      const appRequire = createRequire(path.join(apps[name], 'package.json'));
+      const { signInWithRoblox, SignInWithRobloxError } = appRequire('passport-roblox-oidc/testing');
+      const agent = appRequire('supertest').agent(running.url);
+      await assert.rejects(signInWithRoblox(agent, { emulator: running.issuer }),
+        (err) => err instanceof SignInWithRobloxError && err.step === 'callback' && err.responseStatus === 500);
+      assert.match((await agent.get('/')).text, /Sign in with Roblox/, 'not signed in');
+      assert.equal((await agent.get('/me/roblox')).status, 401);
+      await new Promise((resolve) => setTimeout(resolve, 200));   // Nest's logger writes asynchronously
+      assert.match(running.output(), /RobloxConfigurationError: RobloxStrategy cannot store the Roblox tokens: the login was completed with session: false/);
+      assert.match(running.output(), /PassportModule\.register\(\{ session: true \}\)/);
+    } catch (err) {
+      err.message += `\n(example output:\n${running.output()})`;
+      throw err;
+    } finally {
+      await running.stop();
+    }
+  });
+
+  test(`NestJS ${major}: a plain AuthGuard('roblox') on the callback (no logIn) leaves nobody signed in, never a signed-in user without tokens`, async () => {
+    const running = await startNestVariant(apps[name], 'plain-guard', [
+      ['src/roblox.guard.ts', "export class RobloxLoginGuard extends AuthGuard('roblox') {", "export class RobloxLoginGuard extends AuthGuard('roblox') {}\nexport class NotUsedGuard extends AuthGuard('roblox') {"],
+    ]);
+    try {
+      const appRequire = createRequire(path.join(apps[name], 'package.json'));
+      const { signInWithRoblox } = appRequire('passport-roblox-oidc/testing');
+      const agent = appRequire('supertest').agent(running.url);
+      await signInWithRoblox(agent, { emulator: running.issuer });   // the callback itself succeeds (302 to /)
+      assert.match((await agent.get('/')).text, /Sign in with Roblox/, 'not signed in');
+      assert.equal((await agent.get('/me/roblox')).status, 401);
+    } catch (err) {
+      err.message += `\n(example output:\n${running.output()})`;
+      throw err;
+    } finally {
+      await running.stop();
+    }
+  });
+}
