@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 // node examples/fastify/start.js: the Fastify example on the embedded Roblox emulator (no Roblox account needed).
-// PORT=0 picks a free port.
+// PORT=0 picks a free port; EMULATOR_ACCESS_TOKEN_TTL=30 makes access tokens live 30 s, so that every route behind
+// refreshTokens() refreshes them (watch Roblox's single-use refresh tokens rotate).
 const crypto = require('node:crypto');
 const net = require('node:net');
 const { createRobloxEmulator, ROBLOX_EMULATOR_CLIENT_ID, ROBLOX_EMULATOR_CLIENT_SECRET } = require('passport-roblox-oidc/emulator');
@@ -18,10 +19,16 @@ function freePort(host) {
   });
 }
 
+/** EMULATOR_ACCESS_TOKEN_TTL in seconds, or the emulator's default (Roblox's 899). */
+function accessTokenTtl() {
+  const ttl = Number(process.env.EMULATOR_ACCESS_TOKEN_TTL ?? '');
+  return Number.isInteger(ttl) && ttl > 0 ? ttl : undefined;
+}
+
 async function main() {
   const host = '127.0.0.1';
   const port = Number(process.env.PORT ?? 3000) || (await freePort(host));
-  const emulator = await createRobloxEmulator({ port: 0, host });
+  const emulator = await createRobloxEmulator({ port: 0, host, accessTokenTtl: accessTokenTtl() });
   const { app } = await createFastifyExample({
     issuer: emulator.issuer,
     clientID: ROBLOX_EMULATOR_CLIENT_ID,
@@ -32,6 +39,7 @@ async function main() {
   });
   await app.listen({ port, host });
   console.log(`Fastify example: open http://${host}:${port}/`);
+  console.log(`Signing in with the local Roblox emulator at ${emulator.issuer} (no Roblox account needed)`);
   const stop = async () => {
     await app.close();
     await emulator.close();

@@ -5,7 +5,7 @@ import { login } from '../helpers/login';
 // Runs examples/fastify/start.js as its own process against its embedded emulator (dist/ must be built).
 let example: ExampleProcess | undefined;
 beforeAll(async () => {
-  example = await startExample(['examples/fastify/start.js']);
+  example = await startExample(['examples/fastify/start.js'], { EMULATOR_ACCESS_TOKEN_TTL: '30' });
 }, 60_000);
 afterAll(async () => {
   await example?.stop();
@@ -17,9 +17,12 @@ it('examples/fastify: a complete login, the Roblox routes, and logout, over HTTP
   const { callback } = await login(agent, undefined, { consent: { decision: 'approve' } });
   expect(callback?.status).toBe(302);
   expect((await agent.get('/')).text).toMatch(/Signed in as /);
-  const me = await agent.get('/me/roblox');
-  expect(me.status).toBe(200);
-  expect(me.body).toMatchObject({ id: expect.any(String), username: expect.any(String) });
+  // Access tokens live 30 s (EMULATOR_ACCESS_TOKEN_TTL), under refreshTokens()' 60 s skew: each call refreshes.
+  for (let i = 0; i < 2; i++) {
+    const me = await agent.get('/me/roblox');
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ id: expect.any(String), username: expect.any(String) });
+  }
   const experiences = await agent.get('/experiences');
   expect(experiences.status).toBe(200);
   expect(Array.isArray(experiences.body)).toBe(true);

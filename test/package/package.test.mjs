@@ -2,7 +2,12 @@
 // packages (npm's local cache first): an Express 4 and an Express 5 app in strict TypeScript, each with its own
 // @types/express major; a JavaScript CommonJS app (Express 4) and a JavaScript ESM app (Express 5) that complete a
 // login against the emulator with passport-roblox-oidc/testing; a Jest suite configured as docs/testing-your-app.md
-// says; the bin; publint --strict and attw on the tarball.
+// says; the bin; publint --strict and attw on the tarball. Then the framework examples as a user copies them:
+// examples/fastify on Fastify 5 with @fastify/passport 4 and 3 and on Fastify 4 with @fastify/passport 2, and
+// examples/nestjs (compiled by tsc) on NestJS 11 and 10, each in a fresh app that installs the tarball and its own
+// framework, run as its own process and driven through a complete login with passport-roblox-oidc/testing; on each
+// NestJS major also the other ways docs/frameworks.md names (callbackArity, session: false, a plain AuthGuard); and
+// the server.js of docs/getting-started.md as written.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn } from 'node:child_process';
@@ -10,6 +15,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { createRequire } from 'node:module';
+import net from 'node:net';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -31,6 +38,20 @@ const APPS = {
   cjs4: ['express@4', 'express-session@1', 'passport@0.7', 'supertest@7'],
   esm5: ['express@5', 'express-session@1', 'passport@0.7', 'supertest@7'],
 };
+
+/**
+ * The framework examples, each copied into an app of its own with the framework versions it is run on (supertest
+ * for the test's agent). @fastify/passport 2 is for Fastify 4, 3 and 4 for Fastify 5 (their fastify-plugin majors).
+ */
+const NEST_TYPES = ['reflect-metadata@0.2', 'rxjs@7', 'express-session@1', 'passport@0.7', 'typescript@5', '@types/node@20', '@types/express-session@1', '@types/passport@1'];
+const EXAMPLES = {
+  fastify5passport4: { example: 'fastify', deps: ['fastify@5', '@fastify/passport@4', '@fastify/secure-session@8'] },
+  fastify5passport3: { example: 'fastify', deps: ['fastify@5', '@fastify/passport@3', '@fastify/secure-session@8'] },
+  fastify4passport2: { example: 'fastify', deps: ['fastify@4', '@fastify/passport@2', '@fastify/secure-session@7'] },
+  nest11: { example: 'nestjs', deps: ['@nestjs/common@11', '@nestjs/core@11', '@nestjs/passport@11', '@nestjs/platform-express@11', '@types/express@5', ...NEST_TYPES] },
+  nest10: { example: 'nestjs', deps: ['@nestjs/common@10', '@nestjs/core@10', '@nestjs/passport@10', '@nestjs/platform-express@10', '@types/express@4', ...NEST_TYPES] },
+};
+for (const [name, { deps }] of Object.entries(EXAMPLES)) APPS[name] = [...deps, 'supertest@7'];
 
 async function makeApp(name, deps, type) {
   const dir = path.join(work, name);
@@ -359,3 +380,251 @@ test('npx roblox-oauth-emulator works from the repository itself once built (npm
   const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
   assert.match(run(npx, ['--no-install', 'roblox-oauth-emulator', '--help'], root), /Usage: roblox-oauth-emulator/);
 });
+
+/**
+ * Starts a copied example as its own process (PORT=0; access tokens living 30 s, under refreshTokens()' 60 s skew, so
+ * that every protected route refreshes) and waits for the lines naming its URL and its emulator's issuer.
+ */
+function startExample(dir, args, env = {}) {
+  const child = spawn(process.execPath, args, {
+    cwd: dir,
+    env: Object.fromEntries(Object.entries({ ...process.env, PORT: '0', EMULATOR_ACCESS_TOKEN_TTL: '30', ...env }).filter(([, v]) => v !== undefined)),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const stop = () => new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    process.kill(child.pid, 'SIGTERM');
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { void stop(); reject(new Error(`the example did not start:\n${out}`)); }, 60_000);
+    const onData = (chunk) => {
+      out += chunk;
+      const url = /open (http:\/\/127\.0\.0\.1:\d+)\//i.exec(out)?.[1];
+      const issuer = /emulator at (http:\/\/127\.0\.0\.1:\d+\/oauth\/)/.exec(out)?.[1];
+      if (url && issuer) {
+        clearTimeout(timer);
+        resolve({ url, issuer, stop, output: () => out });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`the example exited with ${code}:\n${out}`)); });
+  });
+}
+
+/**
+ * Signs in to a running example as the emulator's second user (through its consent page) with the tarball's
+ * passport-roblox-oidc/testing, then uses every Roblox route: the profile three times (each a refresh of the stored,
+ * single-use refresh token), the experiences, and logout (revocation); the session is over after.
+ */
+async function driveExample(dir, running) {
+  const appRequire = createRequire(path.join(dir, 'package.json'));
+  const { signInWithRoblox } = appRequire('passport-roblox-oidc/testing');
+  const { ROBLOX_EMULATOR_USERS } = appRequire('passport-roblox-oidc/emulator');
+  const request = appRequire('supertest');
+  const user = ROBLOX_EMULATOR_USERS[1];
+  const agent = request.agent(running.url);
+  assert.match((await agent.get('/')).text, /Sign in with Roblox/);
+  assert.equal((await agent.get('/me/roblox')).status, 401, 'a visitor has no Roblox tokens');
+  await signInWithRoblox(agent, { emulator: running.issuer, user: user.sub });
+  assert.match((await agent.get('/')).text, new RegExp(`Signed in as ${user.displayName}`));
+  for (let i = 0; i < 3; i++) {
+    const me = await agent.get('/me/roblox');
+    assert.equal(me.status, 200, `profile call ${i + 1}: ${me.text}`);
+    assert.equal(me.body.id, user.sub);
+  }
+  const experiences = await agent.get('/experiences');
+  assert.equal(experiences.status, 200, experiences.text);
+  assert.ok(Array.isArray(experiences.body));
+  assert.equal((await agent.post('/logout')).status, 303);
+  assert.match((await agent.get('/')).text, /Sign in with Roblox/);
+  assert.equal((await agent.get('/me/roblox')).status, 401);
+}
+
+/** Copies examples/<name> into the app (what a user copies: the example's own files, nothing of the repository). */
+function copyExample(name, dir) {
+  fs.cpSync(path.join(root, 'examples', name), dir, { recursive: true, filter: (src) => !/node_modules|[\\/]dist$/.test(src) });
+}
+
+const version = (dir, pkg) => JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+
+for (const [name, { example, deps }] of Object.entries(EXAMPLES).filter(([, e]) => e.example === 'fastify')) {
+  const [fastifyMajor, passportMajor] = [deps[0], deps[1]].map((d) => d.split('@').pop());
+  test(`examples/fastify, copied into an app with Fastify ${fastifyMajor} and @fastify/passport ${passportMajor} and the tarball, signs in, refreshes and signs out`, async () => {
+    const dir = apps[name];
+    assert.match(version(dir, 'fastify'), new RegExp(`^${fastifyMajor}\\.`));
+    assert.match(version(dir, '@fastify/passport'), new RegExp(`^${passportMajor}\\.`));
+    copyExample(example, dir);
+    const running = await startExample(dir, ['start.js']);
+    try {
+      await driveExample(dir, running);
+    } catch (err) {
+      err.message += `\n(example output:\n${running.output()})`;
+      throw err;
+    } finally {
+      await running.stop();
+    }
+  });
+}
+
+/**
+ * The NestJS apps built from examples/nestjs: the example as it is, and the other ways docs/frameworks.md names, as
+ * edits ([file, text, replacement]; each text must be in the example).
+ */
+const NEST_VARIANTS = {
+  example: [],
+  'callback-arity': [
+    ['src/roblox.strategy.ts', "PassportStrategy(RobloxStrategy, 'roblox')", "PassportStrategy(RobloxStrategy, 'roblox', true)"],
+    ['src/roblox.strategy.ts', "super({ ...config, verifyForm: 'profile' });", 'super({ ...config });'],
+  ],
+  'session-false': [
+    ['src/app.module.ts', 'PassportModule.register({ session: true })', 'PassportModule.register({ session: false })'],
+  ],
+  'plain-guard': [
+    ['src/roblox.guard.ts', "export class RobloxLoginGuard extends AuthGuard('roblox') {", "export class RobloxLoginGuard extends AuthGuard('roblox') {}\nexport class NotUsedGuard extends AuthGuard('roblox') {"],
+  ],
+};
+const nestBuilds = new Map();
+
+/** Copies examples/nestjs into `<app>/<variant>/`, applies the variant's edits and compiles it with its tsconfig (strict). */
+async function compileNestVariant(dir, variant) {
+  const target = path.join(dir, variant);
+  copyExample('nestjs', target);
+  for (const [file, text, replacement] of NEST_VARIANTS[variant]) {
+    const source = fs.readFileSync(path.join(target, file), 'utf8');
+    assert.ok(source.includes(text), `${file} of examples/nestjs contains ${text}`);
+    fs.writeFileSync(path.join(target, file), source.replace(text, replacement));
+  }
+  try {
+    await execFileAsync(process.execPath, [path.join(dir, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(variant, 'tsconfig.json')], { cwd: dir, timeout: 120_000 });
+  } catch (err) {
+    throw new Error(`tsc (${variant}) failed:\n${err.stdout}${err.stderr}`);
+  }
+}
+
+/** Starts a compiled variant (the app's node_modules serve it); the first call for an app compiles all its variants at once. */
+async function startNestVariant(dir, variant) {
+  if (!nestBuilds.has(dir)) {
+    nestBuilds.set(dir, Object.fromEntries(Object.keys(NEST_VARIANTS).map((v) => {
+      const build = compileNestVariant(dir, v);
+      build.catch(() => {});   // reported by the test of that variant
+      return [v, build];
+    })));
+  }
+  await nestBuilds.get(dir)[variant];
+  return startExample(dir, [path.join(variant, 'dist', 'main.js')]);
+}
+
+for (const [name, { deps }] of Object.entries(EXAMPLES).filter(([, e]) => e.example === 'nestjs')) {
+  const major = deps[0].split('@').pop();
+  test(`examples/nestjs, copied into an app with NestJS ${major} (@nestjs/passport ${major}) and the tarball, compiles under strict tsc, signs in, refreshes and signs out`, async () => {
+    const dir = apps[name];
+    for (const pkg of ['@nestjs/core', '@nestjs/passport']) assert.match(version(dir, pkg), new RegExp(`^${major}\\.`), pkg);
+    const running = await startNestVariant(dir, 'example');
+    try {
+      await driveExample(dir, running);
+    } catch (err) {
+      err.message += `\n(example output:\n${running.output()})`;
+      throw err;
+    } finally {
+      await running.stop();
+    }
+  });
+}
+
+/** A free port on 127.0.0.1, for an app whose callback URL names its port before it listens. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer().once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+test("docs/getting-started.md's server.js, as written, signs a user in on the emulator (Express 4, the tarball)", async () => {
+  const guide = fs.readFileSync(path.join(root, 'docs', 'getting-started.md'), 'utf8');
+  const server = /```js\n(\/\/ server\.js\n[\s\S]*?)```/.exec(guide)?.[1];
+  assert.ok(server, 'the guide shows server.js');
+  fs.writeFileSync(path.join(apps.cjs4, 'server.js'), server);
+  const running = await startExample(apps.cjs4, ['server.js'], { PORT: String(await freePort()), ROBLOX_CLIENT_ID: undefined, ROBLOX_REDIRECT_URI: undefined });
+  try {
+    const appRequire = createRequire(path.join(apps.cjs4, 'package.json'));
+    const { signInWithRoblox } = appRequire('passport-roblox-oidc/testing');
+    const { ROBLOX_EMULATOR_USERS } = appRequire('passport-roblox-oidc/emulator');
+    const request = appRequire('supertest');
+    const user = ROBLOX_EMULATOR_USERS[1];
+    const agent = request.agent(running.url);
+    assert.match((await agent.get('/')).text, /Sign in with Roblox/);
+    assert.equal((await agent.get('/me')).status, 401);
+    await signInWithRoblox(agent, { emulator: running.issuer, user: user.sub });
+    assert.match((await agent.get('/')).text, new RegExp(`Signed in as ${user.displayName}`));
+    const me = await agent.get('/me');
+    assert.equal(me.status, 200, me.text);
+    assert.equal(me.body.id, user.sub);
+    assert.equal((await agent.post('/logout')).status, 303);
+    assert.equal((await agent.get('/me')).status, 401);
+  } catch (err) {
+    err.message += `\n(server output:\n${running.output()})`;
+    throw err;
+  } finally {
+    await running.stop();
+  }
+});
+
+for (const name of Object.keys(EXAMPLES).filter((n) => EXAMPLES[n].example === 'nestjs')) {
+  const major = EXAMPLES[name].deps[0].split('@').pop();
+
+  test(`NestJS ${major}: PassportStrategy(RobloxStrategy, 'roblox', true) (callbackArity) with no verifyForm signs in, refreshes and signs out`, async () => {
+    const running = await startNestVariant(apps[name], 'callback-arity');
+    try {
+      await driveExample(apps[name], running);
+    } catch (err) {
+      err.message += `\n(example output:\n${running.output()})`;
+      throw err;
+    } finally {
+      await running.stop();
+    }
+  });
+
+  test(`NestJS ${major}: the login guard with PassportModule.register({ session: false }) fails the callback loudly (500, a logged message naming the fix), never a signed-in user without tokens`, async () => {
+    const running = await startNestVariant(apps[name], 'session-false');
+    try {
+      const appRequire = createRequire(path.join(apps[name], 'package.json'));
+      const { signInWithRoblox, SignInWithRobloxError } = appRequire('passport-roblox-oidc/testing');
+      const agent = appRequire('supertest').agent(running.url);
+      await assert.rejects(signInWithRoblox(agent, { emulator: running.issuer }),
+        (err) => err instanceof SignInWithRobloxError && err.step === 'callback' && err.responseStatus === 500);
+      assert.match((await agent.get('/')).text, /Sign in with Roblox/, 'not signed in');
+      assert.equal((await agent.get('/me/roblox')).status, 401);
+      await new Promise((resolve) => setTimeout(resolve, 200));   // Nest's logger writes asynchronously
+      assert.match(running.output(), /RobloxConfigurationError: RobloxStrategy cannot store the Roblox tokens: the login was completed with session: false/);
+      assert.match(running.output(), /PassportModule\.register\(\{ session: true \}\)/);
+    } catch (err) {
+      err.message += `\n(example output:\n${running.output()})`;
+      throw err;
+    } finally {
+      await running.stop();
+    }
+  });
+
+  test(`NestJS ${major}: a plain AuthGuard('roblox') on the callback (no logIn) leaves nobody signed in, never a signed-in user without tokens`, async () => {
+    const running = await startNestVariant(apps[name], 'plain-guard');
+    try {
+      const appRequire = createRequire(path.join(apps[name], 'package.json'));
+      const { signInWithRoblox } = appRequire('passport-roblox-oidc/testing');
+      const agent = appRequire('supertest').agent(running.url);
+      await signInWithRoblox(agent, { emulator: running.issuer });   // the callback itself succeeds (302 to /)
+      assert.match((await agent.get('/')).text, /Sign in with Roblox/, 'not signed in');
+      assert.equal((await agent.get('/me/roblox')).status, 401);
+    } catch (err) {
+      err.message += `\n(example output:\n${running.output()})`;
+      throw err;
+    } finally {
+      await running.stop();
+    }
+  });
+}

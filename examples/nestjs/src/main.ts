@@ -1,5 +1,7 @@
 // NestJS example on the embedded Roblox emulator (no Roblox account needed):
 //   node -r ts-node/register examples/nestjs/src/main.ts   (TS_NODE_PROJECT=examples/nestjs/tsconfig.json; PORT=0: any free port)
+//   In an app of your own: tsc -p tsconfig.json && node dist/main.js
+//   EMULATOR_ACCESS_TOKEN_TTL=30: access tokens live 30 s, so that every route behind refreshTokens() refreshes them.
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -22,7 +24,8 @@ function freePort(host: string): Promise<number> {
 async function bootstrap(): Promise<void> {
   const host = '127.0.0.1';
   const port = Number(process.env.PORT ?? 3000) || (await freePort(host));
-  const emulator = await createRobloxEmulator({ port: 0, host });
+  const ttl = Number(process.env.EMULATOR_ACCESS_TOKEN_TTL ?? '');
+  const emulator = await createRobloxEmulator({ port: 0, host, accessTokenTtl: Number.isInteger(ttl) && ttl > 0 ? ttl : undefined });
   const app = await NestFactory.create(
     AppModule.register({
       issuer: emulator.issuer,
@@ -46,6 +49,7 @@ async function bootstrap(): Promise<void> {
   passport.deserializeUser((user: Express.User, done) => done(null, user));
   await app.listen(port, host);
   console.log(`NestJS example: open http://${host}:${port}/`);
+  console.log(`Signing in with the local Roblox emulator at ${emulator.issuer} (no Roblox account needed)`);
   const stop = async () => {
     await app.close();
     await emulator.close();
