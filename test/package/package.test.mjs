@@ -611,7 +611,7 @@ for (const name of Object.keys(EXAMPLES).filter((n) => EXAMPLES[n].example === '
     }
   });
 
-  test(`NestJS ${major}: a plain AuthGuard('roblox') on the callback (no logIn) leaves nobody signed in, never a signed-in user without tokens`, async () => {
+  test(`NestJS ${major}: a plain AuthGuard('roblox') on the callback (no logIn) leaves nobody signed in, never a signed-in user without tokens, and warns with the fix`, async () => {
     const running = await startNestVariant(apps[name], 'plain-guard');
     try {
       const appRequire = createRequire(path.join(apps[name], 'package.json'));
@@ -620,6 +620,9 @@ for (const name of Object.keys(EXAMPLES).filter((n) => EXAMPLES[n].example === '
       await signInWithRoblox(agent, { emulator: running.issuer });   // the callback itself succeeds (302 to /)
       assert.match((await agent.get('/')).text, /Sign in with Roblox/, 'not signed in');
       assert.equal((await agent.get('/me/roblox')).status, 401);
+      // ... and says so loudly, with the fix: a process warning on stderr.
+      assert.match(running.output(), /\[ROBLOX_LOGIN_NOT_PERSISTED\].*nothing called req\.logIn/);
+      assert.match(running.output(), /super\.logIn\(request\)/);
     } catch (err) {
       err.message += `\n(example output:\n${running.output()})`;
       throw err;
