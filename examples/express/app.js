@@ -11,13 +11,22 @@ const { securityHeaders } = require('./security-headers');
 const { mountCloudPages } = require('./cloud');
 
 /**
- * Builds the demo app.
+ * Builds the demo app. `refreshCoordinator` and `instanceLabel`: for `npm run start:cluster` (several instances on
+ * one Redis; each page names the instance that answered it).
  * @param {{ clientID: string, clientSecret?: string, callbackURL: string, issuer?: string,
- *           scope?: string[], sessionSecret: string, secureCookies?: boolean, sessionStore?: import('express-session').Store }} config
+ *           scope?: string[], sessionSecret: string, secureCookies?: boolean, sessionStore?: import('express-session').Store,
+ *           refreshCoordinator?: import('passport-roblox-oidc').RefreshCoordinator, instanceLabel?: string }} config
  */
 function createDemoApp(config) {
   const app = express();
   app.disable('x-powered-by');
+  if (config.instanceLabel) {
+    views.setInstanceLabel(config.instanceLabel);
+    app.use((req, res, next) => {
+      res.set('X-Demo-Instance', config.instanceLabel);
+      next();
+    });
+  }
   // Behind one reverse proxy that terminates TLS (the usual production setup), trust its X-Forwarded-* so that
   // req.secure is right and secure cookies are sent. Set the number of proxies you really have.
   app.set('trust proxy', 1);
@@ -53,6 +62,7 @@ function createDemoApp(config) {
       callbackURL: config.callbackURL,
       issuer: config.issuer,
       scope: config.scope ?? ['openid', 'profile'],
+      refreshCoordinator: config.refreshCoordinator,
     },
     (accessToken, refreshToken, profile, done) =>
       // Keep the user small: it is serialized into the session. Tokens are persisted separately by the strategy.

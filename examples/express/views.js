@@ -30,6 +30,12 @@ form.inline{display:inline}
 /** The hidden field every POST form carries (see csrf.js). */
 const csrfField = (csrf) => `<input type="hidden" name="_csrf" value="${escapeHtml(csrf ?? '')}">`;
 
+// Set by the cluster demo (npm run start:cluster): every page names the instance that answered it.
+let instanceLabel;
+function setInstanceLabel(label) {
+  instanceLabel = label;
+}
+
 function layout({ title, user, body, csrf }) {
   const nav = user
     ? `<nav aria-label="Account"><a href="/profile">Profile</a><a href="/tokens">Tokens</a><a href="/resources">Resources</a><a href="/cloud">Open Cloud</a></nav>
@@ -39,7 +45,7 @@ function layout({ title, user, body, csrf }) {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(title)} · Roblox sign-in demo</title><style>${STYLE}</style></head>
 <body><header><div class="bar"><a class="brand" href="/">Roblox sign-in demo</a>${nav}</div></header>
-<main id="main">${body}</main></body></html>`;
+<main id="main">${body}</main>${instanceLabel ? `<footer class="muted" id="instance">Answered by ${escapeHtml(instanceLabel)}</footer>` : ''}</body></html>`;
 }
 
 function home({ user, csrf, notice }) {
@@ -116,4 +122,4 @@ function message({ user, csrf, title, text, status }) {
   return layout({ title, user, body, csrf });
 }
 
-module.exports = { STYLE, escapeHtml, home, profile, tokens, resources, message, page };
+module.exports = { STYLE, escapeHtml, home, profile, tokens, resources, message, page, setInstanceLabel };
