@@ -2,6 +2,8 @@
 // round-robin proxy, on a redis-server it starts and one emulator. A user signs in through the proxy; the pages
 // come from all three instances; concurrent pages at expiry all stay signed in (one coordinated refresh per token,
 // whichever instance they land on); logout; and once stopped, no instance or redis-server is left running.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import request from 'supertest';
 import { startExample, type ExampleProcess } from '../helpers/example-process';
 import { login } from '../helpers/login';
@@ -60,4 +62,12 @@ it('signs in through the proxy, is served by all 3 instances, refreshes across t
   await example!.stop();
   // The cluster script stops what it started before it exits.
   expect([redisPid, ...instancePids].filter(alive)).toEqual([]);
+});
+
+it('without redis-server (and no REDIS_URL) it says what to install and exits 1', () => {
+  const env = { ...process.env, PORT: '0', REDIS_SERVER: '/nonexistent/redis-server' };
+  delete env.REDIS_URL;
+  const run = spawnSync(process.execPath, ['examples/express/cluster.js'], { cwd: path.resolve(__dirname, '..', '..'), env, encoding: 'utf8', timeout: 30_000 });
+  expect(run.status).toBe(1);
+  expect(run.stderr).toMatch(/start:cluster needs Redis: redis-server was not found \(\/nonexistent\/redis-server\): install it with "apt-get install redis-server"/);
 });
