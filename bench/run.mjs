@@ -14,6 +14,7 @@ import { clockTicks, machineBusyMs, procAvailable, procCpuMs } from './lib/proc-
 import { formatProfile, summarizeProfile } from './lib/profile.mjs';
 import { percentile } from './lib/stats.mjs';
 import { writeReport } from './lib/report.mjs';
+import { scaleoutPhase } from './scaleout.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -42,11 +43,15 @@ const cfg = {
   requests: int('BENCH_REQUESTS', 2000, 600),
   refreshRounds: int('BENCH_REFRESH_ROUNDS', 16, 2),
   burst: int('BENCH_REFRESH_BURST', 50, 50),
+  scaleoutUsers: int('BENCH_SCALEOUT_USERS', 20, 20),
+  scaleoutRequests: int('BENCH_SCALEOUT_REQUESTS', 12, 12),
+  scaleoutExpiries: int('BENCH_SCALEOUT_EXPIRIES', 3, 1),
+  scaleoutQuiet: int('BENCH_SCALEOUT_QUIET', 10, 3),
 };
 const ALL_CONTENDERS = ['ours', 'ours-http', 'openid-client', 'floor'];
 const contenders = (env.BENCH_CONTENDERS ?? ALL_CONTENDERS.join(',')).split(',').filter(Boolean);
 for (const c of contenders) if (!ALL_CONTENDERS.includes(c)) throw new Error(`unknown contender ${c} (have ${ALL_CONTENDERS.join(', ')})`);
-const phases = new Set((env.BENCH_PHASES ?? (profile ? 'logins' : 'cold,logins,latency,refresh')).split(',').filter(Boolean));
+const phases = new Set((env.BENCH_PHASES ?? (profile ? 'logins' : 'cold,logins,latency,refresh,scaleout')).split(',').filter(Boolean));
 // BENCHMARKS.md is written by complete runs only: not in quick or profile mode, nor for a subset of phases or contenders.
 const partial = env.BENCH_PHASES !== undefined || env.BENCH_CONTENDERS !== undefined;
 const outFile = env.BENCH_OUT ?? (quick || profile || partial ? 'none' : path.join(root, 'BENCHMARKS.md'));
@@ -295,6 +300,15 @@ async function main() {
     if (phases.has('refresh') && apps.ours) {
       await apps.ours.call('settle');
       results.refresh = await refreshPhase({ app: apps.ours, emu, providerOrigin, expectedSub, children });
+    }
+
+    // Phase "scaleout": 3 instances on one Redis, before (in-process coordination) and after (Redis coordinator).
+    if (phases.has('scaleout')) {
+      results.scaleout = await scaleoutPhase({
+        cfg: { users: cfg.scaleoutUsers, requestsPerUser: cfg.scaleoutRequests, expiries: cfg.scaleoutExpiries, quietExpiries: cfg.scaleoutQuiet, latencyMs: cfg.latencyMs },
+        log,
+        here,
+      });
     }
 
     results.counters = counters;

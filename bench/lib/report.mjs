@@ -1,6 +1,7 @@
 // Turns the measurements of one `npm run bench` into BENCHMARKS.md. Every figure comes from that run.
 import fs from 'node:fs';
 import { fmt, median, spread } from './stats.mjs';
+import { scaleoutSection } from './scaleout-report.mjs';
 
 const LABEL = {
   ours: 'ours (RobloxStrategy, express 5)',
@@ -323,6 +324,7 @@ export function writeReport(results, file) {
   }
   const failedAll = contenders.reduce((n, c) => n + (S[c]?.failed ?? 0) + (LAT[c]?.failed ?? 0) + (results.cold[c]?.failed ?? 0), 0);
   targets.push(['Every login succeeded (all contenders, all phases)', `${failedAll} failed`, failedAll === 0]);
+  L.push(...scaleoutSection(results.scaleout, targets));
   L.push('## Targets', '');
   L.push('| target | measured | result |');
   L.push('| --- | ---: | --- |');
