@@ -65,7 +65,7 @@ it('signs in through the proxy, is served by all 3 instances, refreshes across t
 });
 
 it('without redis-server (and no REDIS_URL) it says what to install and exits 1', () => {
-  const env = { ...process.env, PORT: '0', REDIS_SERVER: '/nonexistent/redis-server' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', REDIS_SERVER: '/nonexistent/redis-server' };
   delete env.REDIS_URL;
   const run = spawnSync(process.execPath, ['examples/express/cluster.js'], { cwd: path.resolve(__dirname, '..', '..'), env, encoding: 'utf8', timeout: 30_000 });
   expect(run.status).toBe(1);
