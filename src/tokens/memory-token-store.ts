@@ -17,8 +17,8 @@ export interface MemoryTokenStoreOptions {
 /**
  * A TokenStore in this process's memory, keyed by user: tokens stay out of the session cookie, which is what cookie
  * sessions (cookie-session, @fastify/secure-session) need. For development and single-instance apps: tokens are
- * lost on restart and not shared between instances; in production implement {@link TokenStore} on Redis or a database
- * with the same keying.
+ * lost on restart and not shared between instances; in production use `RedisTokenStore` from
+ * `passport-roblox-oidc/redis`, or implement {@link TokenStore} on a database with the same keying.
  *
  * @example
  * ```ts
