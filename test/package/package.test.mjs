@@ -1,7 +1,8 @@
 // The package as users install it: `npm pack`, then fresh apps that install the tarball from the npm registry's
 // packages (npm's local cache first): an Express 4 and an Express 5 app in strict TypeScript, each with its own
 // @types/express major; a JavaScript CommonJS app (Express 4) and a JavaScript ESM app (Express 5) that complete a
-// login against the emulator with passport-roblox-oidc/testing; a Jest suite configured as docs/testing-your-app.md
+// login against the emulator with passport-roblox-oidc/testing; passport-roblox-oidc/redis on a real redis-server with
+// node-redis 5, node-redis 4 and ioredis; a Jest suite configured as docs/testing-your-app.md
 // says; the bin; publint --strict and attw on the tarball. Then the framework examples as a user copies them:
 // examples/fastify on Fastify 5 with @fastify/passport 4 and 3 and on Fastify 4 with @fastify/passport 2, and
 // examples/nestjs (compiled by tsc) on NestJS 11 and 10, each in a fresh app that installs the tarball and its own
@@ -37,6 +38,8 @@ const APPS = {
     'jest@29', 'ts-jest@29', '@types/jest@29'],   // and its Jest suite
   cjs4: ['express@4', 'express-session@1', 'passport@0.7', 'supertest@7'],
   esm5: ['express@5', 'express-session@1', 'passport@0.7', 'supertest@7'],
+  // passport-roblox-oidc/redis with each client it supports (optional peers: only this app installs them).
+  redis: ['express@5', 'express-session@1', 'passport@0.7', 'supertest@7', 'redis@5', 'redis4@npm:redis@4', 'ioredis@5'],
 };
 
 /**
@@ -199,6 +202,69 @@ test('a JavaScript ESM app on Express 5 completes a login against the emulator',
   assert.equal(typeof out.universes, 'number');
 });
 
+test('passport-roblox-oidc/redis from the tarball, on a real redis-server, with node-redis 5, node-redis 4 and ioredis: tokens in a RedisTokenStore, refreshes through the coordinator', async () => {
+  const { startRedisServer } = createRequire(import.meta.url)(path.join(root, 'scripts', 'redis-server.js'));
+  const server = await startRedisServer();
+  try {
+    fs.writeFileSync(path.join(apps.redis, 'app.js'), `
+      const express = require('express');
+      const session = require('express-session');
+      const request = require('supertest');
+      const { Passport } = require('passport');
+      const { RobloxStrategy, refreshTokens } = require('passport-roblox-oidc');
+      const { createRedisRefreshCoordinator, RedisTokenStore } = require('passport-roblox-oidc/redis');
+      const { createRobloxEmulator, ROBLOX_EMULATOR_CLIENT_ID, ROBLOX_EMULATOR_CLIENT_SECRET } = require('passport-roblox-oidc/emulator');
+      const { signInWithRoblox } = require('passport-roblox-oidc/testing');
+      const secret = 'a-secret-of-at-least-32-characters-for-redis';
+      const clients = {
+        'node-redis 5': async (url) => require('redis').createClient({ url }).connect(),
+        'node-redis 4': async (url) => { const c = require('redis4').createClient({ url }); await c.connect(); return c; },
+        ioredis: async (url) => { const IORedis = require('ioredis'); const c = new IORedis(url, { enableOfflineQueue: false, lazyConnect: true }); await c.connect(); return c; },
+      };
+      (async () => {
+        // Access tokens live 30 s, under refreshTokens()' 60 s skew: every /tokens request refreshes.
+        const emulator = await createRobloxEmulator({ port: 0, autoApprove: true, accessTokenTtl: 30 });
+        const out = {};
+        for (const [name, connect] of Object.entries(clients)) {
+          const redis = await connect(process.env.REDIS_URL);
+          const tokenStore = new RedisTokenStore({ redis, secret, prefix: name + ':' });
+          const refreshCoordinator = createRedisRefreshCoordinator({ redis, secret, prefix: name + ':r:' });
+          const passport = new Passport();
+          const strategy = new RobloxStrategy({ clientID: ROBLOX_EMULATOR_CLIENT_ID, clientSecret: ROBLOX_EMULATOR_CLIENT_SECRET,
+            callbackURL: 'http://127.0.0.1:3000/auth/roblox/callback', issuer: emulator.issuer, tokenStore, refreshCoordinator },
+            (at, rt, profile, done) => done(null, { id: profile.id }));
+          passport.use(strategy);
+          passport.serializeUser((u, done) => done(null, u));
+          passport.deserializeUser((u, done) => done(null, u));
+          const app = express();
+          app.use(session({ secret: 's', resave: false, saveUninitialized: false }));
+          app.use(passport.initialize());
+          app.use(passport.session());
+          app.get('/auth/roblox', passport.authenticate('roblox'));
+          app.get('/auth/roblox/callback', passport.authenticate('roblox', { successRedirect: '/' }));
+          app.get('/session', (req, res) => res.json({ tokensInSession: 'robloxTokens' in req.session }));
+          app.get('/tokens', refreshTokens({ client: strategy.client, store: tokenStore }), (req, res) => res.json({ refreshToken: req.robloxTokens.refreshToken }));
+          emulator.resetCounters();
+          const agent = await signInWithRoblox(request.agent(app), { emulator });
+          const seen = new Set();
+          for (let i = 0; i < 3; i++) seen.add((await agent.get('/tokens').expect(200)).body.refreshToken);
+          out[name] = { refreshes: seen.size, tokenCalls: emulator.counters.token, tokensInSession: (await agent.get('/session')).body.tokensInSession };
+          await refreshCoordinator.close();
+          if (typeof redis.quit === 'function') await redis.quit();
+        }
+        await emulator.close();
+        console.log(JSON.stringify(out));
+      })().catch((err) => { console.error(err); process.exit(1); });
+    `);
+    const out = JSON.parse(run(process.execPath, ['app.js'], apps.redis, { env: { ...process.env, REDIS_URL: server.url } }));
+    // Per client: 3 distinct rotated refresh tokens, 1 code exchange + 3 refreshes at the emulator, none in the session.
+    const each = { refreshes: 3, tokenCalls: 4, tokensInSession: false };
+    assert.deepEqual(out, { 'node-redis 5': each, 'node-redis 4': each, ioredis: each });
+  } finally {
+    await server.stop();
+  }
+});
+
 /** A strict TypeScript app using every public middleware and the testing helpers. */
 const tsApp = (withSupertest) => `
     import express from 'express';
@@ -207,7 +273,14 @@ const tsApp = (withSupertest) => `
     import { RobloxStrategy, RobloxClient, refreshTokens, revokeTokens, authorizedResources, type RobloxProfile, type TokenSet, RobloxError } from 'passport-roblox-oidc';
     import { createRobloxEmulator, ROBLOX_EMULATOR_CLIENT_ID } from 'passport-roblox-oidc/emulator';
     import { signInWithRoblox, SignInWithRobloxError, type SignInResponse } from 'passport-roblox-oidc/testing';
+    import { createRedisRefreshCoordinator, RedisTokenStore, type RedisTokenStoreOptions } from 'passport-roblox-oidc/redis';
     ${withSupertest ? "import request from 'supertest';" : ''}
+
+    // The Redis helpers type-check without any Redis client installed (the client is the app's).
+    export function redisHelpers(redis: unknown, secret: string) {
+      const options: RedisTokenStoreOptions = { redis, secret, key: (req) => (req.user as { id?: string } | undefined)?.id };
+      return { tokenStore: new RedisTokenStore(options), refreshCoordinator: createRedisRefreshCoordinator({ redis, secret }) };
+    }
 
     interface User { id: string; name: string }
     const strategy = new RobloxStrategy(
@@ -262,8 +335,9 @@ const node10App = `
     import { RobloxStrategy, refreshTokens } from 'passport-roblox-oidc';
     import { createRobloxEmulator } from 'passport-roblox-oidc/emulator';
     import { signInWithRoblox, SignInWithRobloxError } from 'passport-roblox-oidc/testing';
-    const used: [typeof RobloxStrategy, typeof refreshTokens, typeof createRobloxEmulator, typeof signInWithRoblox, typeof SignInWithRobloxError] =
-      [RobloxStrategy, refreshTokens, createRobloxEmulator, signInWithRoblox, SignInWithRobloxError];
+    import { RedisTokenStore } from 'passport-roblox-oidc/redis';
+    const used: [typeof RobloxStrategy, typeof refreshTokens, typeof createRobloxEmulator, typeof signInWithRoblox, typeof SignInWithRobloxError, typeof RedisTokenStore] =
+      [RobloxStrategy, refreshTokens, createRobloxEmulator, signInWithRoblox, SignInWithRobloxError, RedisTokenStore];
     export default used;
 `;
 
