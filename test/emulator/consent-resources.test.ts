@@ -1,13 +1,9 @@
-import { createRobloxEmulator, type RobloxEmulator } from '../../src/emulator';
+import { useEmulator } from '../helpers/emulator';
 import { authorize, clientPost, locationParams, pkce, post, REDIRECT_URI, tokenRequest, CLIENT_ID } from './helpers';
 
 // Roblox grants resource scopes per account and experience, chosen by the user on the consent page.
-let emu: RobloxEmulator;
-
-beforeAll(async () => {
-  emu = await createRobloxEmulator();
-});
-afterAll(() => emu.close());
+// The consent page is the point here: nothing is auto-approved.
+const emu = useEmulator({ autoApprove: false });
 
 const EXAMPLE = '1516563360'; // universe 3828411582, own account as creator
 const JANE = '12345678'; // group 7654321 with universe 4829112345, the group as creator
@@ -16,7 +12,7 @@ const NOTHING = '2067243959'; // no resources
 /** Opens the consent page for these scopes; returns its HTML, request ID and the PKCE verifier. */
 async function consentPage(scope: string): Promise<{ html: string; requestId: string; verifier: string }> {
   const p = pkce();
-  const res = await authorize(emu, {
+  const res = await authorize(emu(), {
     client_id: CLIENT_ID, redirect_uri: REDIRECT_URI, response_type: 'code', scope, state: 'st', code_challenge: p.challenge, code_challenge_method: 'S256',
   });
   expect(res.status).toBe(200);
@@ -30,14 +26,14 @@ async function approve(scope: string, user: string, checked: string[]): Promise<
   const { requestId, verifier } = await consentPage(scope);
   const fields: Record<string, string> = { request_id: requestId, user, decision: 'approve' };
   for (const name of checked) fields[name] = 'on';
-  const q = locationParams(await post(emu, '/oauth/v1/authorize/decision', fields));
+  const q = locationParams(await post(emu(), '/oauth/v1/authorize/decision', fields));
   expect(q.get('error')).toBeNull();
-  const res = await tokenRequest(emu, { grant_type: 'authorization_code', code: q.get('code') as string, code_verifier: verifier });
+  const res = await tokenRequest(emu(), { grant_type: 'authorization_code', code: q.get('code') as string, code_verifier: verifier });
   expect(res.status).toBe(200);
   return res.json();
 }
 
-const resourcesOf = async (accessToken: string) => (await clientPost(emu, '/oauth/v1/token/resources', accessToken)).json().resource_infos;
+const resourcesOf = async (accessToken: string) => (await clientPost(emu(), '/oauth/v1/token/resources', accessToken)).json().resource_infos;
 
 test('with a resource scope the consent page offers each user their accounts and experiences, all checked', async () => {
   const { html } = await consentPage('openid universe-messaging-service:publish');
@@ -61,7 +57,7 @@ test('only what the user checked is granted, and a refresh keeps exactly that', 
   const expected = [{ owner: { id: EXAMPLE, type: 'User' }, resources: { universe: { ids: ['3828411582'] } } }];
   expect(await resourcesOf(tokens.access_token)).toEqual(expected);
 
-  const refreshed = await tokenRequest(emu, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
+  const refreshed = await tokenRequest(emu(), { grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
   expect(refreshed.status).toBe(200);
   expect(await resourcesOf(refreshed.json().access_token)).toEqual(expected);
 });

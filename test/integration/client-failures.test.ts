@@ -1,20 +1,20 @@
-import { createRobloxEmulator, type RobloxEmulator } from '../../src/emulator';
+import type { RobloxEmulator } from '../../src/emulator';
 import type { RobloxClient } from '../../src/provider/client';
 import { RobloxNetworkError, RobloxOAuthError, RobloxResponseError, RobloxTimeoutError } from '../../src/errors';
 import type { TokenSet } from '../../src/tokens/token-set';
+import { startEmulator, useEmulator } from '../helpers/emulator';
 import { emulatorClient, obtainTokens } from '../helpers/middleware-tokens';
 
 let emu: RobloxEmulator;
 let client: RobloxClient;
 let tokens: TokenSet;
 
+const current = useEmulator();
 beforeAll(async () => {
-  emu = await createRobloxEmulator({ port: 0, autoApprove: true });
+  emu = current();
   client = emulatorClient(emu, { timeout: 300 });
   tokens = await obtainTokens(emu, client);
 });
-afterAll(() => emu.close());
-beforeEach(() => emu.reset());
 
 describe('RobloxClient when the provider misbehaves', () => {
   it('gives up on a hanging token endpoint after its timeout with RobloxTimeoutError', async () => {
@@ -75,7 +75,7 @@ describe('RobloxClient when the provider misbehaves', () => {
   });
 
   it('maps an unreachable provider to RobloxNetworkError once endpoints are known', async () => {
-    const spare = await createRobloxEmulator({ port: 0, autoApprove: true });
+    const spare = await startEmulator();
     const c = emulatorClient(spare, { timeout: 300 });
     const t = await obtainTokens(spare, c);
     await spare.close();

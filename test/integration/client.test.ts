@@ -1,8 +1,8 @@
-import { createRobloxEmulator, type RobloxEmulator } from '../../src/emulator';
+import type { RobloxEmulator } from '../../src/emulator';
 import type { RobloxClient } from '../../src/provider/client';
 import { RobloxIdTokenError, RobloxOAuthError } from '../../src/errors';
 import { emulatorClient, obtainTokens } from '../helpers/middleware-tokens';
-import { REFRESH_MODES } from '../helpers/emulator';
+import { REFRESH_MODES, useEmulator } from '../helpers/emulator';
 
 const USER = '1516563360'; // default emulator user with a universe and its own account as creator
 const GROUP_OWNER = '12345678'; // default emulator user who grants group 7654321
@@ -14,12 +14,11 @@ let client: RobloxClient;
 const oauthError = (error: string) => expect.objectContaining({ name: 'RobloxOAuthError', code: 'ERR_ROBLOX_OAUTH', error });
 
 describe.each(REFRESH_MODES)('RobloxClient against the emulator, refresh answers %s', (_mode: string, refreshIdToken: boolean) => {
-  beforeAll(async () => {
-    emu = await createRobloxEmulator({ port: 0, autoApprove: true, refreshIdToken });
+  const current = useEmulator({ refreshIdToken });
+  beforeAll(() => {
+    emu = current();
     client = emulatorClient(emu);
   });
-  afterAll(() => emu.close());
-  beforeEach(() => emu.reset());
 
   it('rotates refresh tokens: a new one each time, the old one rejected with invalid_grant', async () => {
     const first = await obtainTokens(emu, client);
