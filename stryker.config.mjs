@@ -14,22 +14,25 @@ const TARGETS = {
   },
   // The callback handling: finishLogin and redeem (update the range when the file changes).
   callback: {
-    mutate: 'src/login/strategy.ts:156-218',
+    mutate: 'src/login/strategy.ts:160-233',
     tests: ['integration/strategy-callback', 'integration/strategy-id-token', 'integration/strategy-persist-login',
       'integration/strategy-provider-failures', 'integration/strategy-verify', 'integration/promises'],
   },
   'persist-login': {
     mutate: 'src/login/persist-login.ts',
-    tests: ['integration/strategy-persist-login', 'integration/strategy-login', 'integration/strategy-callback'],
+    tests: ['integration/strategy-persist-login', 'integration/strategy-login', 'integration/strategy-callback',
+      'integration/strategy-login-not-persisted', 'integration/account-linking', 'integration/cookie-session', 'integration/fastify'],
   },
   http: {
     mutate: 'src/provider/http.ts',
     tests: ['integration/client', 'integration/client-failures', 'integration/promises', 'integration/strategy-provider-failures'],
   },
+  // The token middleware: refreshTokens and the refresh logic it shares with the Fastify hooks.
   'refresh-tokens': {
-    mutate: 'src/middleware/refresh-tokens.ts',
+    mutate: ['src/middleware/refresh-tokens.ts', 'src/middleware/refresh-core.ts'],
     tests: ['integration/middleware-refresh', 'integration/middleware-refresh-rescue', 'integration/middleware-refresh-shared-store',
-      'unit/middleware-behaviour', 'unit/middleware-single-flight', 'integration/promises'],
+      'integration/middleware-refresh-store-outage', 'integration/middleware-www-authenticate', 'unit/middleware-behaviour',
+      'unit/middleware-single-flight', 'integration/promises'],
   },
 };
 const target = process.env.MUTATE ?? 'id-token';
@@ -45,7 +48,7 @@ export default {
     config: { testMatch: TARGETS[target].tests.map((t) => `<rootDir>/test/${t}.test.ts`) },
   },
   coverageAnalysis: 'perTest',
-  mutate: [TARGETS[target].mutate],
+  mutate: [TARGETS[target].mutate].flat(),
   ignoreStatic: true,
   incremental: true,
   incrementalFile: `reports/mutation/${target}.incremental.json`,
