@@ -63,11 +63,7 @@ async function main() {
   app.use(session({ ...shared.sessionOptions(), store: new RedisStore({ client: redis, prefix: 'bench:sess:' }) }));
   const passport = new Passport();
   passport.use(strategy);
-  shared.mountPassport(app, passport);
-  app.get('/', (req, res) => res.send(shared.homePage(req.user)));
-  app.get('/auth/roblox', passport.authenticate('roblox'));
-  app.get('/auth/roblox/callback', passport.authenticate('roblox', { ...shared.CALLBACK_OPTIONS }));
-  app.get('/login-failed', (req, res) => res.status(401).send(shared.loginFailedPage(req)));
+  shared.mountLogin(app, passport);
   const requireLogin = (req, res, next) => (req.user ? next() : res.status(401).send('sign in first'));
   app.get(
     '/fresh',

@@ -18,12 +18,7 @@ try {
   const passport = new Passport();
   const strategy = shared.robloxStrategy();
   passport.use(strategy);
-  shared.mountPassport(app, passport);
-
-  app.get('/', (req, res) => res.send(shared.homePage(req.user)));
-  app.get('/auth/roblox', passport.authenticate('roblox'));
-  app.get('/auth/roblox/callback', passport.authenticate('roblox', { ...shared.CALLBACK_OPTIONS }));
-  app.get('/login-failed', (req, res) => res.status(401).send(shared.loginFailedPage(req)));
+  shared.mountLogin(app, passport);
 
   const requireLogin = (req, res, next) => (req.user ? next() : res.status(401).send('sign in first'));
   let sample; // a TokenSet as refreshTokens() last set it, for the in-process measurement below

@@ -51,6 +51,18 @@ function mountPassport(app, passport) {
   app.use(passport.session());
 }
 
+/**
+ * Passport on an express app and the login routes every express contender of ours serves: the home page, the login,
+ * the callback and the failure page.
+ */
+function mountLogin(app, passport) {
+  mountPassport(app, passport);
+  app.get('/', (req, res) => res.send(homePage(req.user)));
+  app.get('/auth/roblox', passport.authenticate('roblox'));
+  app.get('/auth/roblox/callback', passport.authenticate('roblox', { ...CALLBACK_OPTIONS }));
+  app.get('/login-failed', (req, res) => res.status(401).send(loginFailedPage(req)));
+}
+
 function homePage(user) {
   return user ? `<!doctype html><title>bench</title><p>signed in as <b>${escape(user.id)}</b></p>` : '<!doctype html><title>bench</title><p>signed out</p>';
 }
@@ -147,5 +159,5 @@ function fatal(err) {
 }
 
 module.exports = {
-  config, sessionOptions, serializeUser, deserializeUser, mountPassport, homePage, loginFailedPage, robloxStrategy, CALLBACK_OPTIONS, tokenSet, serve, fatal,
+  config, sessionOptions, serializeUser, deserializeUser, mountPassport, mountLogin, homePage, loginFailedPage, robloxStrategy, CALLBACK_OPTIONS, tokenSet, serve, fatal,
 };
