@@ -7,7 +7,7 @@ const TARGETS = {
   'id-token': {
     mutate: 'src/provider/id-token.ts',
     tests: ['integration/strategy-id-token', 'integration/promises', 'integration/client', 'integration/strategy-provider-failures',
-      'integration/security-provider-values'],
+      'integration/security-provider-values', 'unit/id-token'],
   },
   'state-store': {
     mutate: 'src/login/state-store.ts',

@@ -154,7 +154,9 @@ export function createIdTokenVerifier(options: IdTokenVerifierOptions): IdTokenV
         requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
       }));
     } catch (cause) {
-      if (cause instanceof RobloxError && !(cause instanceof RobloxIdTokenError)) throw cause;
+      // A JWKS that could not be fetched or read is the provider's fault (RobloxResponseError and the like), not a
+      // refused token: it must not sign the user out.
+      if (cause instanceof RobloxError) throw cause;
       // No cause: jose's errors carry the token's payload and provider-chosen header text.
       throw new RobloxIdTokenError(`ID token rejected: ${reason(cause)}`);
     }
@@ -162,8 +164,8 @@ export function createIdTokenVerifier(options: IdTokenVerifierOptions): IdTokenV
     const now = Math.floor(Date.now() / 1000);
     if (typeof payload.sub !== 'string' || payload.sub === '') throw fail('"sub" claim is missing');
     if (typeof payload.iat !== 'number' || payload.iat > now + options.clockTolerance) throw fail('"iat" claim is in the future');
-    const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-    if (audiences.length > 1 || payload.azp !== undefined) {
+    const severalAudiences = Array.isArray(payload.aud) && payload.aud.length > 1;
+    if (severalAudiences || payload.azp !== undefined) {
       if (payload.azp !== options.clientID) throw fail('"azp" claim does not equal the client ID');
     }
     if (expect.nonce !== undefined && payload.nonce !== expect.nonce) throw fail('"nonce" claim does not match the login');
@@ -190,9 +192,11 @@ function reason(cause: unknown): string {
   if (cause instanceof joseErrors.JOSENotSupported) return 'the token uses an unsupported algorithm or header';
   if (cause instanceof joseErrors.JWSInvalid) return 'the token is not a valid signed JWT';
   if (cause instanceof joseErrors.JOSEError) return 'the token could not be verified';
-  if (cause instanceof RobloxError) return cause.message;
   return 'malformed token';
 }
 
-/** Claim names jose may report; anything else is not named. */
-const CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'azp', 'nonce']);
+/**
+ * The claims jose checks with our options (`azp`, `nonce` and `sub`'s type are checked above, in our words);
+ * any other name jose might report is not repeated.
+ */
+const CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat']);
