@@ -30,7 +30,10 @@ export type RobloxPrompt = 'none' | 'login' | 'consent' | 'select_account';
 export interface RobloxStrategyOptionsBase extends ProviderConfig {
   /** The absolute redirect URI registered for the app (https, or http on a loopback host). */
   callbackURL: string;
-  /** Scopes to request, as an array or a space-separated string. Default `['openid', 'profile']`. */
+  /**
+   * Scopes to request, as an array or a space-separated string; must include `openid` (Roblox answers userinfo only
+   * for tokens with it, and the ID token verifies the login). Default `['openid', 'profile']`.
+   */
   scope?: string | string[] | undefined;
   /** Skip the userinfo call and build the profile from the verified ID-token claims. Default `false`. */
   skipUserInfo?: boolean | undefined;
@@ -112,6 +115,9 @@ export interface ResolvedStrategyOptions {
  * new RobloxStrategy({ clientID, callbackURL, scope: [...DEFAULT_SCOPE, 'universe-messaging-service:publish'] }, verify);
  * ```
  */
+/** Why a scope without openid is refused (construction and per-login scope alike). */
+export const OPENID_REQUIRED = 'scope option must include openid: Roblox identifies the user by the ID token and answers userinfo only for tokens with openid';
+
 export const DEFAULT_SCOPE: readonly string[] = ['openid', 'profile'];
 
 const PROMPTS = new Set(['none', 'login', 'consent', 'select_account']);
@@ -185,9 +191,9 @@ export function resolveStrategyOptions(options: RobloxStrategyOptionsBase & { pa
     throw configError('skipUserInfo and userInfo options contradict each other; set one of them');
   }
   const userInfo = userInfoOption ?? !(skip ?? false);
-  if (!userInfo && !scope.includes('openid')) {
-    throw configError('skipUserInfo option needs the openid scope: the profile is then read from the ID token');
-  }
+  // Roblox answers userinfo only for a token with openid, and the ID token is how a login is verified: a scope
+  // without it could never sign anyone in (every callback would end in a refused userinfo call).
+  if (!scope.includes('openid')) throw configError(OPENID_REQUIRED);
 
   const store = options.tokenStore;
   if (store !== undefined && store !== false && (typeof store !== 'object' || store === null || typeof store.get !== 'function' || typeof store.set !== 'function' || typeof store.delete !== 'function')) {

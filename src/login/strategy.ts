@@ -8,7 +8,7 @@ import { RobloxConfigurationError, RobloxOAuthError, RobloxResponseError } from 
 import { authorizationFailure, callbackFailure, classifyCallbackError, stateFailure, type RobloxAuthFailure } from './failures';
 import type { RobloxIdTokenClaims } from '../provider/id-token';
 import {
-  normalizePrompt, normalizeScope, resolveStrategyOptions,
+  normalizePrompt, normalizeScope, OPENID_REQUIRED, resolveStrategyOptions,
   type ResolvedStrategyOptions, type RobloxStrategyOptions, type RobloxStrategyOptionsWithRequest,
 } from './options';
 import { persistLink, persistOnLogIn } from './persist-login';
@@ -135,9 +135,7 @@ export class RobloxStrategy extends OAuth2Strategy {
     const endpoints = this.client.provider.current ?? (await this.client.provider.endpoints());
     const scope = options.scope !== undefined ? normalizeScope(options.scope, 'scope authenticate option') : this.settings.scope;
     const prompt = options.prompt !== undefined ? normalizePrompt(options.prompt, 'prompt authenticate option') : this.settings.prompt;
-    if (!this.settings.userInfo && !scope.includes('openid')) {
-      throw new RobloxConfigurationError('RobloxStrategy scope authenticate option must include openid when userinfo is skipped');
-    }
+    if (!scope.includes('openid')) throw new RobloxConfigurationError(`RobloxStrategy ${OPENID_REQUIRED.replace('scope option', 'scope authenticate option')}`);
     const started = this.transactions.begin(req, {
       redirectUri: this.settings.callbackURL,
       scope,
@@ -216,10 +214,9 @@ export class RobloxStrategy extends OAuth2Strategy {
   /** Exchanges the code, verifies the ID token, then reads userinfo (whose `sub` must match). Throws provider errors. */
   private async redeem(code: string, tx: LoginTransaction): Promise<Redeemed> {
     const { tokens, params } = await this.client.exchangeCode({ code, codeVerifier: tx.codeVerifier, redirectUri: tx.redirectUri, scope: tx.scope });
-    if (!tokens.idToken && (tx.scope.includes('openid') || tokens.scope.includes('openid'))) {
-      return { failure: { message: 'Roblox did not return an ID token for this sign-in.', code: 'ERR_ROBLOX_ID_TOKEN' } };
-    }
-    const claims: RobloxIdTokenClaims | undefined = tokens.idToken ? await this.client.verifyIdToken(tokens.idToken, { nonce: tx.nonce }) : undefined;
+    // Every login asks for openid (the options insist), so every answer carries an ID token.
+    if (!tokens.idToken) return { failure: { message: 'Roblox did not return an ID token for this sign-in.', code: 'ERR_ROBLOX_ID_TOKEN' } };
+    const claims: RobloxIdTokenClaims = await this.client.verifyIdToken(tokens.idToken, { nonce: tx.nonce });
     if (!this.settings.userInfo) return { tokens, params, profile: parseProfile(claims, undefined, claims) };
     const profile = await this.client.userinfo(tokens.accessToken).catch((err: unknown) => {
       // The token endpoint issued this token a moment ago: a userinfo that refuses it is a provider fault
@@ -227,10 +224,10 @@ export class RobloxStrategy extends OAuth2Strategy {
       if (err instanceof RobloxOAuthError) throw new RobloxResponseError('The userinfo endpoint refused the access token just issued', err.providerStatus);
       throw err;
     });
-    if (claims && profile.id !== claims.sub) {
+    if (profile.id !== claims.sub) {
       return { failure: { message: 'Roblox returned user info for a different user than the ID token.', code: 'ERR_ROBLOX_USERINFO' } };
     }
-    if (claims) profile.claims = claims;
+    profile.claims = claims;
     return { tokens, params, profile };
   }
 }

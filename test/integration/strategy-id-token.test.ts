@@ -80,10 +80,11 @@ describe.each(REFRESH_MODES)('RobloxStrategy refuses ID tokens that do not verif
     expect(messages).toEqual(['Roblox returned user info for a different user than the ID token.']);
   });
 
-  it('refuses a token response without an ID token when openid was requested', async () => {
+  // Every login asks for openid; a provider that leaves openid out of the granted scope does not make the ID token optional.
+  it.each(['openid profile', 'profile'])('refuses a token response without an ID token (granted scope %p)', async (granted) => {
     const app = createTestApp({ emulator: emu() });
     const agent = request.agent(app);
-    emu().failNext('token', { status: 200, body: JSON.stringify({ access_token: 'at', token_type: 'Bearer', expires_in: 899, scope: 'openid profile' }) });
+    emu().failNext('token', { status: 200, body: JSON.stringify({ access_token: 'at', token_type: 'Bearer', expires_in: 899, scope: granted }) });
     const result = await login(agent, emu());
     expect(result.location).toBe('/login-failed');
     expect((await outcome(agent)).messages).toEqual(['Roblox did not return an ID token for this sign-in.']);

@@ -151,10 +151,12 @@ describe.each(REFRESH_MODES)('RobloxStrategy: happy path against the emulator, r
     expect(app.errors).toEqual([expect.objectContaining({ code: 'ERR_ROBLOX_CONFIGURATION', message: expect.stringContaining('prompt authenticate option') })]);
   });
 
-  it('refuses a per-request scope without openid when userinfo is skipped', async () => {
-    const app = createTestApp({ emulator: emu(), strategyOptions: { skipUserInfo: true }, loginOptions: { scope: 'profile' } as Record<string, unknown> });
+  it.each([[{ skipUserInfo: true }], [{}]])('refuses a per-request scope without openid (strategy options %p), before sending the user to Roblox', async (strategyOptions) => {
+    // Roblox's userinfo refuses a token without openid: such a login could only end in a provider error.
+    const app = createTestApp({ emulator: emu(), strategyOptions, loginOptions: { scope: 'profile' } as Record<string, unknown> });
     const res = await request(app).get('/auth/roblox');
     expect(res.status).toBe(500);
-    expect(app.errors).toEqual([expect.objectContaining({ code: 'ERR_ROBLOX_CONFIGURATION', message: expect.stringContaining('must include openid') })]);
+    expect(res.headers.location).toBeUndefined();
+    expect(app.errors).toEqual([expect.objectContaining({ code: 'ERR_ROBLOX_CONFIGURATION', message: expect.stringContaining('scope authenticate option must include openid') })]);
   });
 });
