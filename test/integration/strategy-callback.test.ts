@@ -16,6 +16,11 @@ async function approvedCallback(agent: Agent, path?: string): Promise<URL> {
   return (await login(agent, emu(), { finish: false, ...(path ? { path } : {}) })).callbackURL;
 }
 
+/** The `name=value` pairs of a response's Set-Cookie headers, as a browser would send them back. */
+function cookieOf(setCookie: unknown): string {
+  return (setCookie as string[]).map((c) => c.split(';')[0]).join('; ');
+}
+
 function withParams(url: URL, extra: Record<string, string>, replace = false): URL {
   const copy = new URL(url);
   for (const [k, v] of Object.entries(extra)) {
@@ -102,6 +107,26 @@ describe.each(REFRESH_MODES)('RobloxStrategy callback defences, refresh answers 
     expect((await finishLogin(agent, noCode)).headers.location).toBe('/login-failed');
     expect((await state(agent)).messages.at(-1)).toBe('The sign-in response has no authorization code. Please sign in again.');
     expect(emu().counters.token).toBe(0);
+
+    // An empty code is no code either: refused here, not sent to the token endpoint.
+    const emptyCode = withParams(await approvedCallback(agent), { code: '' }, true);
+    expect((await finishLogin(agent, emptyCode)).headers.location).toBe('/login-failed');
+    expect((await state(agent)).messages.at(-1)).toBe('The sign-in response has no authorization code. Please sign in again.');
+    expect(emu().counters.token).toBe(0);
+  });
+
+  it('finishes a login on another instance sharing the session store, one that has not read discovery yet', async () => {
+    // Several instances behind a load balancer: the login starts on A, Roblox sends the browser back to B.
+    const a = createTestApp({ emulator: emu() });
+    const b = createTestApp({ emulator: emu(), sessionStore: a.sessionStore });
+    const { start, callbackURL } = await login(request.agent(a), emu(), { finish: false });
+    const res = await request(b).get(`${callbackURL.pathname}${callbackURL.search}`).set('Cookie', cookieOf(start.headers['set-cookie']));
+    expect(b.errors).toEqual([]);
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe('/');
+    const me = (await request(b).get('/me').set('Cookie', cookieOf(res.headers['set-cookie']))).body;
+    expect(me).toMatchObject({ authenticated: true, user: { id: expect.any(String) } });
+    expect(emu().counters.token).toBe(1);
   });
 
   it('refuses an iss parameter that is not the issuer (RFC 9207) and accepts the right one', async () => {
