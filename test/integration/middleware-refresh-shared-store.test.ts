@@ -102,6 +102,86 @@ describe.each(REFRESH_MODES)('refreshTokens() with a store shared by several pro
     expect(res.body).toMatchObject({ error: 'sign_in_required', code: 'ERR_ROBLOX_SIGN_IN_REQUIRED' });
     expect(store.rows.has('u2')).toBe(false);
   });
+
+  it('remembers a refused refresh token: another row still holding it is signed out without a second call to Roblox', async () => {
+    // Two rows saved the same set (e.g. two devices of one user, written before the refusal).
+    const store = new SharedStore();
+    const original = await obtainTokens(emu(), emulatorClient(emu()));
+    store.rows.set('u3', original);
+    store.rows.set('u3-other-device', original);
+    emu().revokeUser(emu().users[0]!.sub);
+    travel(AFTER_EXPIRY);
+    emu().resetCounters();
+    const app = processWith(store);
+
+    await request(app).get('/api/tokens').set('x-user', 'u3').expect(401);
+    const res = await request(app).get('/api/tokens').set('x-user', 'u3-other-device').expect(401);
+    expect(res.body).toMatchObject({ error: 'sign_in_required', code: 'ERR_ROBLOX_SIGN_IN_REQUIRED' });
+    expect(store.rows.size).toBe(0);
+    expect(emu().counters.token).toBe(1);
+  });
+
+  it('reads the store once more after a refusal, not again and again', async () => {
+    // A store that yields another dead set on every read (a writer gone wrong): one extra look, then sign-in.
+    class ShiftingStore extends SharedStore {
+      private reads = 0;
+      override async get(req: Request): Promise<TokenSet | undefined> {
+        const row = await super.get(req);
+        this.reads++;
+        return row && { ...row, refreshToken: `${row.refreshToken}.${this.reads}` };
+      }
+    }
+    const store = new ShiftingStore();
+    store.rows.set('u4', await obtainTokens(emu(), emulatorClient(emu())));
+    travel(AFTER_EXPIRY);
+    emu().resetCounters();
+
+    const res = await request(processWith(store)).get('/api/tokens').set('x-user', 'u4').expect(401);
+    expect(res.body).toMatchObject({ code: 'ERR_ROBLOX_SIGN_IN_REQUIRED' });
+    expect(emu().counters.token).toBe(2);
+  });
+
+  it('a user signed out elsewhere while this request refreshed: 401, not a crash', async () => {
+    const store = new SharedStore();
+    const [a, b] = [processWith(store), processWith(store)];
+    store.rows.set('u5', await obtainTokens(emu(), emulatorClient(emu())));
+    travel(AFTER_EXPIRY);
+    emu().resetCounters();
+
+    // B reads the expired set and stalls; A refreshes, then the user signs out (the row is deleted).
+    const hold = store.holdNextRead();
+    const fromB = request(b).get('/api/tokens').set('x-user', 'u5').then((r) => r);
+    await hold.read;
+    await request(a).get('/api/tokens').set('x-user', 'u5').expect(200);
+    store.rows.delete('u5');
+
+    // B's dead refresh token is refused; the second look finds nothing: sign in again.
+    hold.release();
+    const resB = await fromB;
+    expect(resB.status).toBe(401);
+    expect(resB.body).toMatchObject({ code: 'ERR_ROBLOX_SIGN_IN_REQUIRED' });
+    expect(store.rows.has('u5')).toBe(false);
+    expect(emu().counters.token).toBe(2);
+  });
+
+  it('writes nothing for a token that is still fresh', async () => {
+    class CountingStore extends SharedStore {
+      writes = 0;
+      override set(req: Request, tokens: TokenSet): void {
+        this.writes++;
+        super.set(req, tokens);
+      }
+    }
+    const store = new CountingStore();
+    const fresh = await obtainTokens(emu(), emulatorClient(emu()));
+    store.rows.set('u6', fresh);
+    emu().resetCounters();
+
+    const res = await request(processWith(store)).get('/api/tokens').set('x-user', 'u6').expect(200);
+    expect(res.body).toEqual(fresh);
+    expect(store.writes).toBe(0);
+    expect(emu().counters.token).toBe(0);
+  });
 });
 
 describe.each(REFRESH_MODES)('refreshTokens() with express-session on a session store shared by several processes, refresh answers %s', (_mode: string, refreshIdToken: boolean) => {

@@ -101,6 +101,18 @@ describe('refreshTokens (fake client)', () => {
     expect(session.save).not.toHaveBeenCalled();
   });
 
+  it('passes a session-held fresh token on synchronously: next() has run when the middleware returns', () => {
+    // The fast path of every request of a signed-in user: no promise, no store read, no hashing.
+    const client = fakeClient();
+    const held = tokens();
+    const req = { session: fakeSession(held) } as unknown as Request;
+    const next = jest.fn();
+    (refreshTokens({ client }) as (req: Request, res: Response, next: NextFunction) => void)(req, {} as Response, next);
+    expect(next).toHaveBeenCalledTimes(1);
+    expect(next).toHaveBeenCalledWith();
+    expect(req.robloxTokens).toBe(held);
+  });
+
   it('refreshes within the skew, keeps the old ID token if none comes back, and saves the session before going on', async () => {
     const refresh = jest.fn(async () => ({ accessToken: 'at1', refreshToken: 'rt1', tokenType: 'Bearer', scope: ['openid'], expiresAt: Date.now() + 900_000 }));
     const client = fakeClient({ refresh });
