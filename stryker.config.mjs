@@ -15,10 +15,10 @@ const TARGETS = {
   },
   // The callback handling: finishLogin and redeem (update the range when the file changes).
   callback: {
-    mutate: 'src/login/strategy.ts:160-233',
+    mutate: 'src/login/strategy.ts:158-232',
     tests: ['integration/strategy-callback', 'integration/strategy-id-token', 'integration/strategy-persist-login',
       'integration/strategy-provider-failures', 'integration/strategy-verify', 'integration/promises', 'integration/account-linking',
-      'integration/security-provider-values', 'integration/strategy-login'],
+      'integration/security-provider-values', 'integration/strategy-login', 'integration/strategy-outcomes'],
   },
   'persist-login': {
     mutate: 'src/login/persist-login.ts',
@@ -35,7 +35,7 @@ const TARGETS = {
     mutate: ['src/middleware/refresh-tokens.ts', 'src/middleware/refresh-core.ts'],
     tests: ['integration/middleware-refresh', 'integration/middleware-refresh-rescue', 'integration/middleware-refresh-shared-store',
       'integration/middleware-refresh-store-outage', 'integration/middleware-www-authenticate', 'unit/middleware-behaviour',
-      'unit/middleware-single-flight', 'integration/promises'],
+      'unit/middleware-single-flight', 'unit/middleware-options', 'integration/promises', 'integration/fastify'],
   },
 };
 const target = process.env.MUTATE ?? 'id-token';
