@@ -212,17 +212,45 @@ export function checkStatus(res: HttpResponse): void {
 
 /**
  * Reads a Bearer challenge (RFC 6750 §3). A 401 with a Bearer challenge refuses the token even without an
- * `error` attribute (a request without usable credentials), so that case reads as `invalid_token`.
+ * `error` attribute (a request without usable credentials), so that case reads as `invalid_token`. Node joins
+ * repeated `WWW-Authenticate` headers with ", ", so the Bearer challenge may follow another one.
  */
-function bearerChallenge(header: string | string[] | undefined): { error: string; description: string | undefined } | undefined {
-  const value = Array.isArray(header) ? header.find((h) => /^\s*bearer\b/i.test(h)) : header;
-  if (typeof value !== 'string' || !/^\s*bearer\b/i.test(value)) return undefined;
+function bearerChallenge(header: string | undefined): { error: string; description: string | undefined } | undefined {
+  const params = header === undefined ? undefined : bearerParams(header.slice(0, 4096));
+  if (params === undefined) return undefined;
   const attr = (name: string): string | undefined => {
-    const m = new RegExp(`(?:^|[\\s,])${name}\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^\\s,]*))`, 'i').exec(value.slice(0, 4096));
+    const m = new RegExp(`(?:^|[\\s,])${name}\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^\\s,]*))`, 'i').exec(params);
     return m ? (m[1] ?? m[2]) : undefined;
   };
   const error = attr('error');
   return { error: error === undefined ? 'invalid_token' : oauthErrorCode(error), description: attr('error_description') };
+}
+
+/**
+ * The text after the `Bearer` scheme of a challenge list (RFC 7235 §4.1), or undefined when no challenge is Bearer.
+ * A scheme starts the value or follows a comma; commas and scheme names inside quoted strings do not count.
+ */
+function bearerParams(value: string): string | undefined {
+  let quoted = false;
+  let escaped = false;
+  let atStart = true;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (quoted) {
+      if (escaped) escaped = false;
+      else if (c === '\\') escaped = true;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') {
+      quoted = true;
+      atStart = false;
+    } else if (c === ',') {
+      atStart = true;
+    } else if (c !== ' ' && c !== '\t') {
+      if (atStart && /^bearer(?:[ \t,]|$)/i.test(value.slice(i, i + 7))) return value.slice(i + 6);
+      atStart = false;
+    }
+  }
+  return undefined;
 }
 
 /** POSTs a form (with client authentication) and returns the parsed JSON body of a 2xx answer. */

@@ -120,7 +120,7 @@ class JwksCache {
 
 /** A public key that could verify a signature: EC, RSA or OKP, not marked for encryption, without private parts. */
 function isSigningKey(key: unknown): boolean {
-  return isObject(key) && typeof key.kty === 'string' && ['EC', 'RSA', 'OKP'].includes(key.kty) && key.use !== 'enc' && key.d === undefined;
+  return isObject(key) && ['EC', 'RSA', 'OKP'].includes(key.kty as string) && key.use !== 'enc' && key.d === undefined;
 }
 
 /**

@@ -3,7 +3,7 @@
 // a body of exactly the limit, connection reuse) and the pure helpers' edge cases. Each test was written against a
 // surviving mutant of `npm run test:mutation -- http` (docs/testing.md) and seen to fail with that mutant applied.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { RobloxConfigurationError, RobloxNetworkError, RobloxOAuthError, RobloxResponseError, RobloxTimeoutError } from '../../src/errors';
 import { checkStatus, describeURL, encodeForm, getJson, isLoopbackHost, postForm, request, withClientAuth, type HttpResponse } from '../../src/provider/http';
 import { REDACTED } from '../../src/provider/provider-text';
@@ -84,6 +84,18 @@ describe('request()', () => {
     const attempt = request('ftp://127.0.0.1/keys', { method: 'GET', timeout: 2000 });
     await expect(attempt).rejects.toBeInstanceOf(RobloxNetworkError);
     await expect(attempt).rejects.toThrow('Unsupported protocol for GET ftp://127.0.0.1/keys');
+  });
+
+  it('speaks TLS to an https URL: a server that hangs up mid-handshake is a network failure', async () => {
+    // No trusted certificate exists here, so the https path is checked up to the handshake (plain http sent to
+    // this port would be refused by Node before sending, as a configuration error).
+    const server = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    track({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/keys`;
+    const err = (await request(url, { method: 'GET', timeout: 2000 }).catch((e: unknown) => e)) as RobloxNetworkError;
+    expect(err).toBeInstanceOf(RobloxNetworkError);
+    expect(err.message).toMatch(new RegExp(`^GET ${url} failed: E[A-Z]+$`));
   });
 
   it('refuses a header value HTTP forbids (a stored token with a newline) without quoting it', async () => {
@@ -218,9 +230,9 @@ describe('checkStatus()', () => {
     expect(() => checkStatus(response(400, JSON.stringify({ error: 5 })))).toThrow(RobloxResponseError);
   });
 
-  const challenge = (header: string | string[], secrets: string[] = [], status = 401) => {
+  const challenge = (header: string, secrets: string[] = [], status = 401) => {
     try {
-      checkStatus(response(status, 'not json', { 'www-authenticate': header as string }, secrets));
+      checkStatus(response(status, 'not json', { 'www-authenticate': header }, secrets));
     } catch (err) {
       return err as RobloxOAuthError | RobloxResponseError;
     }
@@ -245,12 +257,33 @@ describe('checkStatus()', () => {
     expect(challenge('Bearer realm="roblox"')).toMatchObject({ error: 'invalid_token', errorDescription: undefined });
   });
 
-  it('only a challenge that starts with Bearer is one (leading whitespace allowed), in a list of challenges too', () => {
+  it('only a Bearer scheme is a Bearer challenge (leading whitespace allowed), in a list of challenges too', () => {
     expect(challenge('Basic realm="bearer"')).toBeInstanceOf(RobloxResponseError);
     expect(challenge('xBearer error="invalid_grant"')).toBeInstanceOf(RobloxResponseError);
+    expect(challenge('Bearerx error="invalid_grant"')).toBeInstanceOf(RobloxResponseError);
     expect(challenge('  Bearer error="invalid_grant"')).toMatchObject({ error: 'invalid_grant' });
-    expect(challenge(['Basic realm="x"', 'Bearer error="invalid_grant"'])).toMatchObject({ error: 'invalid_grant' });
-    expect(challenge(['Basic realm="x"', 'Digest bearer="no"'])).toBeInstanceOf(RobloxResponseError);
+    expect(challenge('Bearer')).toMatchObject({ error: 'invalid_token' });
+    expect(challenge('bearer,')).toMatchObject({ error: 'invalid_token' });
+  });
+
+  it('finds the Bearer challenge after another one: Node joins repeated WWW-Authenticate headers with ", "', async () => {
+    expect(challenge('Basic realm="x", Bearer error="invalid_grant"')).toMatchObject({ error: 'invalid_grant' });
+    expect(challenge('Basic realm="x",\tbearer error=insufficient_scope')).toMatchObject({ error: 'insufficient_scope' });
+    // Not a scheme: a parameter of the Digest challenge, and a comma inside a quoted string.
+    expect(challenge('Basic realm="x", Digest bearer="no"')).toBeInstanceOf(RobloxResponseError);
+    expect(challenge('Basic realm="a, Bearer error=\\"invalid_grant\\""')).toBeInstanceOf(RobloxResponseError);
+    expect(challenge('Basic realm="a\\", Bearer error=x"')).toBeInstanceOf(RobloxResponseError);
+
+    // Over real HTTP: two WWW-Authenticate headers on one 401.
+    const s = track(await serve((_req, res) => {
+      res.writeHead(401, [['WWW-Authenticate', 'Basic realm="roblox"'], ['WWW-Authenticate', 'Bearer error="invalid_token"']]);
+      res.end();
+    }));
+    await expect(getJson(`${s.url}/userinfo`, 2000, 'at')).rejects.toMatchObject({ name: 'RobloxOAuthError', error: 'invalid_token' });
+  });
+
+  it('reads attribute names in any case (RFC 7235: auth-param names are case-insensitive)', () => {
+    expect(challenge('Bearer ERROR="insufficient_scope", Error_Description="more scopes"')).toMatchObject({ error: 'insufficient_scope', errorDescription: 'more scopes' });
   });
 
   it('reads attributes within the first 4,096 characters of the challenge only', () => {

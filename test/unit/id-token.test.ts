@@ -230,11 +230,13 @@ describe('claims', () => {
     expect(await refused(claims({ iat: s + 31, exp: s + 600 }))).toBe('ID token rejected: "iat" claim is in the future');
   });
 
-  it('azp: required to equal the client with several audiences, accepted when it does', async () => {
+  it('azp: required to equal the client with several audiences (one in an array is not several), accepted when it does', async () => {
     const verify = verifier();
     await expect(verify(await sign(key, claims({ aud: [CLIENT, 'other'], azp: CLIENT })), {})).resolves.toMatchObject({ azp: CLIENT });
     await expect(verify(await sign(key, claims({ azp: CLIENT })), {})).resolves.toMatchObject({ azp: CLIENT });
     expect(await refused(claims({ aud: [CLIENT, 'other'] }))).toBe('ID token rejected: "azp" claim does not equal the client ID');
+    // One audience written as an array is not several (OIDC Core §3.1.3.7): no azp needed.
+    await expect(verify(await sign(key, claims({ aud: [CLIENT] })), {})).resolves.toMatchObject({ aud: [CLIENT] });
     expect(await refused(claims({ azp: 'other' }))).toBe('ID token rejected: "azp" claim does not equal the client ID');
   });
 
