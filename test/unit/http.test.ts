@@ -273,6 +273,12 @@ describe('checkStatus()', () => {
     expect(challenge('Basic realm="x", Digest bearer="no"')).toBeInstanceOf(RobloxResponseError);
     expect(challenge('Basic realm="a, Bearer error=\\"invalid_grant\\""')).toBeInstanceOf(RobloxResponseError);
     expect(challenge('Basic realm="a\\", Bearer error=x"')).toBeInstanceOf(RobloxResponseError);
+    // Quoted strings end where they end: an empty one, one with an escaped quote; a scheme needs a comma before it.
+    expect(challenge('Basic realm="", Bearer error="invalid_grant"')).toMatchObject({ error: 'invalid_grant' });
+    expect(challenge('Basic realm="a\\"b", Bearer error="invalid_grant"')).toMatchObject({ error: 'invalid_grant' });
+    expect(challenge('Basic realm="x" Bearer error="invalid_grant"')).toBeInstanceOf(RobloxResponseError);
+    // The Bearer challenge's own parameters only, not those of the challenge before it.
+    expect(challenge('Basic error="invalid_request", Bearer realm="roblox"')).toMatchObject({ error: 'invalid_token' });
 
     // Over real HTTP: two WWW-Authenticate headers on one 401.
     const s = track(await serve((_req, res) => {
