@@ -107,6 +107,9 @@ export interface ResolvedStrategyOptions {
   verifyForm: VerifyForm | undefined;
 }
 
+/** Why a scope without openid is refused (construction and per-login scope alike). */
+export const OPENID_REQUIRED = 'scope option must include openid: Roblox identifies the user by the ID token and answers userinfo only for tokens with openid';
+
 /**
  * The scopes requested when none are configured.
  *
@@ -115,9 +118,6 @@ export interface ResolvedStrategyOptions {
  * new RobloxStrategy({ clientID, callbackURL, scope: [...DEFAULT_SCOPE, 'universe-messaging-service:publish'] }, verify);
  * ```
  */
-/** Why a scope without openid is refused (construction and per-login scope alike). */
-export const OPENID_REQUIRED = 'scope option must include openid: Roblox identifies the user by the ID token and answers userinfo only for tokens with openid';
-
 export const DEFAULT_SCOPE: readonly string[] = ['openid', 'profile'];
 
 const PROMPTS = new Set(['none', 'login', 'consent', 'select_account']);
