@@ -11,7 +11,7 @@ const TARGETS = {
   },
   'state-store': {
     mutate: 'src/login/state-store.ts',
-    tests: ['unit/state-store', 'integration/strategy-callback', 'integration/strategy-persist-login'],
+    tests: ['unit/state-store', 'integration/strategy-callback', 'integration/strategy-persist-login', 'integration/cookie-session'],
   },
   // The callback handling: finishLogin and redeem (update the range when the file changes).
   callback: {

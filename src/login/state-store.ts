@@ -127,7 +127,7 @@ export class SessionTransactionStore {
         entries.push([state, tx]);
       }
     }
-    if (entries.length > 1) entries.sort((a, b) => a[1].createdAt - b[1].createdAt);
+    entries.sort((a, b) => a[1].createdAt - b[1].createdAt);
     for (const [state, tx] of entries) result[state] = tx;
     return result;
   }

@@ -121,6 +121,16 @@ describe('SessionTransactionStore', () => {
     expect(Object.keys(at(5_500, () => store.pending(req)))).toEqual([state]);
   });
 
+  it('drops a state key with anything before or after its base64url characters, and refuses such a state', () => {
+    const store = new SessionTransactionStore();
+    const good = { nonce: 'n', codeVerifier: 'v', redirectUri: 'https://app.example/cb', scope: ['openid'], createdAt: 5_000 };
+    for (const state of [`.${randomToken()}`, `${randomToken()}.`, `${randomToken()}\n`, `x${'A'.repeat(128)}`]) {
+      const req = fakeReq({ 'roblox:oidc': { [state]: good } });
+      expect(at(5_500, () => store.pending(req))).toEqual({});
+      expect(at(5_500, () => store.take(req, state))).toEqual({ problem: 'unknown' });
+    }
+  });
+
   it('keeps a transaction until exactly ttl, and one dated at most a minute ahead (clock skew between instances)', () => {
     const store = new SessionTransactionStore({ ttl: 1000 });
     const tx = (createdAt: number) => ({ nonce: 'n', codeVerifier: 'v', redirectUri: 'https://app.example/cb', scope: [], createdAt });
