@@ -30,6 +30,11 @@ export const SESSIONLESS_LOGIN_MESSAGE =
   'returning { session: true }), or pass a tokenStore keyed by user, or set tokenStore: false if you keep the ' +
   'tokens from the verify callback yourself';
 
+/** The message of a login in a session without `regenerate()` (cookie-session without `cookieSessionCompat()`). */
+export const NO_REGENERATE_MESSAGE =
+  'RobloxStrategy cannot log the user in: Passport 0.7 calls req.session.regenerate() at login, which this session ' +
+  'middleware does not provide. With cookie-session, mount cookieSessionCompat() right after cookieSession()';
+
 /** The warning of a successful login whose request never called `req.logIn` (see {@link persistOnLogIn}). */
 export const LOGIN_NOT_PERSISTED_WARNING =
   'RobloxStrategy: a Roblox login succeeded but nothing called req.logIn, so its tokens were not stored and the user ' +
@@ -110,7 +115,7 @@ export function persistOnLogIn(req: Request, carry: LoginCarryOver): void {
       try {
         result = original.call(req, user, opts ?? {}, loggedIn);
       } catch (err) {
-        return settle(err);
+        return settle(withoutRegenerate(req, err) ? new RobloxConfigurationError(NO_REGENERATE_MESSAGE) : err);
       }
       if (isThenable(result)) result.then(() => loggedIn(), (err: unknown) => settle(err));
     });
@@ -119,6 +124,12 @@ export function persistOnLogIn(req: Request, carry: LoginCarryOver): void {
   target.logIn = wrapped;
   target.login = wrapped;
   warnIfNeverLoggedIn(req, carry, () => target.logIn === wrapped);
+}
+
+/** Passport threw because the session has no `regenerate()` (its own TypeError names no fix). */
+function withoutRegenerate(req: Request, err: unknown): boolean {
+  const session = sessionOf(req) as { regenerate?: unknown } | undefined;
+  return err instanceof TypeError && session !== undefined && typeof session.regenerate !== 'function';
 }
 
 /**

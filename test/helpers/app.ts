@@ -12,12 +12,18 @@ export interface TestUser {
   displayName: string;
 }
 
-/** What the app's error handler saw: the error's class name, code, message (never a stack) and the status it answered. */
+/**
+ * What the app's error handler saw: the error's class name, code, message (never a stack), the status it answered,
+ * the message of its `cause` if it has one (recorded for assertions, never answered), and whether `req.user` was
+ * still set when the error arrived.
+ */
 export interface RecordedError {
   name: string;
   code?: string;
   message: string;
   status: number;
+  cause?: string;
+  authenticated: boolean;
 }
 
 /** Options of {@link createTestApp}. */
@@ -38,6 +44,8 @@ export interface TestAppOptions {
   cookie?: session.CookieOptions;
   /** The session store; default a fresh MemoryStore. */
   sessionStore?: MemoryStore;
+  /** Passport's serializeUser; default: the whole user. */
+  serializeUser?: (user: Express.User, done: (err: unknown, serialized?: unknown) => void) => void;
 }
 
 /** An Express 5 app with a few handles for assertions. */
@@ -86,7 +94,7 @@ export function createTestApp(options: TestAppOptions): TestApp {
     options.verify ?? defaultVerify,
   );
   passport.use(strategy);
-  passport.serializeUser((user, done) => done(null, user));
+  passport.serializeUser(options.serializeUser ?? ((user, done) => done(null, user)));
   passport.deserializeUser((user: Express.User, done) => done(null, user));
 
   const sessionStore = options.sessionStore ?? new MemoryStore();
@@ -119,13 +127,14 @@ export function createTestApp(options: TestAppOptions): TestApp {
   options.routes?.(app, { strategy, passport });
 
   const errors: RecordedError[] = [];
-  const onError: ErrorRequestHandler = (err, _req, res, _next) => {
-    const e = (err ?? {}) as { name?: string; code?: unknown; message?: string; status?: unknown };
+  const onError: ErrorRequestHandler = (err, req, res, _next) => {
+    const e = (err ?? {}) as { name?: string; code?: unknown; message?: string; status?: unknown; cause?: unknown };
     // Provider errors carry the status an app should answer with (502, 504); the provider's own is providerStatus.
     const own = typeof e.status === 'number' && e.status >= 400 && e.status < 600;
     const status = own ? (e.status as number) : 500;
-    const recorded: RecordedError = { name: e.name ?? 'Error', message: e.message ?? String(err), status };
+    const recorded: RecordedError = { name: e.name ?? 'Error', message: e.message ?? String(err), status, authenticated: req.user != null };
     if (typeof e.code === 'string') recorded.code = e.code;
+    if (e.cause instanceof Error) recorded.cause = e.cause.message;
     errors.push(recorded);
     res.status(status).json({ error: { name: recorded.name, code: recorded.code, message: recorded.message } });
   };

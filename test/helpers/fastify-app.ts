@@ -39,6 +39,8 @@ export interface FastifyAppOptions extends FastifyFlavour {
   emulator: Pick<RobloxEmulator, 'issuer'>;
   /** The strategy's tokenStore, also handed to the routes. */
   tokenStore?: TokenStore;
+  /** @fastify/passport's user serializer; default: the whole user. */
+  serializeUser?: (user: unknown) => Promise<unknown>;
   /** Routes added after the auth routes. */
   routes?: (app: any, ctx: { strategy: RobloxStrategy; passport: any }) => void;
 }
@@ -68,7 +70,7 @@ export async function createFastifyApp(options: FastifyAppOptions): Promise<{ ap
   const passport = new pkgs.passport.Authenticator();
   await app.register(passport.initialize());
   await app.register(passport.secureSession());
-  passport.registerUserSerializer(async (user: unknown) => user);
+  passport.registerUserSerializer(options.serializeUser ?? (async (user: unknown) => user));
   passport.registerUserDeserializer(async (user: unknown) => user);
 
   const strategy = new RobloxStrategy(

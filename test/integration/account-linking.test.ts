@@ -12,12 +12,12 @@ const LINK_CALLBACK = 'http://127.0.0.1:3000/link/roblox/callback';
 interface SiteUser { id: string; name: string }
 
 /** An existing site with its own sign-in (POST /site-login) that lets signed-in users link their Roblox account. */
-function siteApp(tokenStore?: TokenStore) {
+function siteApp(tokenStore?: TokenStore | false) {
   const passport = new Passport();
   const strategy = new RobloxStrategy(
     {
       clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackURL: LINK_CALLBACK, issuer: emu().issuer, timeout: 2000,
-      ...(tokenStore ? { tokenStore } : {}),
+      ...(tokenStore !== undefined ? { tokenStore } : {}),
     },
     async (_at, _rt, profile) => ({ robloxId: profile.id, username: profile.username }),
   );
@@ -72,6 +72,17 @@ describe('account linking with passport.authorize', () => {
     await login(agent, emu(), { path: '/link/roblox' });
     expect(tokenStore.size).toBe(1);
     expect(tokenStore.get({ user: { id: 'site-42' } } as unknown as express.Request)).toMatchObject({ tokenType: 'Bearer' });
+  });
+
+  it('with tokenStore: false links the account and stores nothing (the app keeps the tokens from the verify callback)', async () => {
+    const { app } = siteApp(false);
+    const agent = request.agent(app);
+    await agent.post('/site-login').expect(200);
+    const { callback } = await login(agent, emu(), { path: '/link/roblox' });
+    expect(callback?.status).toBe(200);
+    expect(callback?.body.account).toEqual({ robloxId: emu().users[0]!.sub, username: emu().users[0]!.username });
+    expect((await agent.get('/me')).body.user).toEqual({ id: 'site-42', name: 'Ada' });
+    expect((await agent.get('/api/tokens')).status).toBe(401);
   });
 
   it('refuses to link when nobody is signed in to the site, before the code is redeemed', async () => {

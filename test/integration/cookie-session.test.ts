@@ -21,7 +21,7 @@ const sessionCookieJSON = (res: { headers: Record<string, unknown> }) => {
   return value ? Buffer.from(value, 'base64').toString('utf8') : '';
 };
 
-function cookieApp(options: { tokenStore?: TokenStore; bigUser?: boolean; userInfo?: boolean } = {}) {
+function cookieApp(options: { tokenStore?: TokenStore; bigUser?: boolean; userInfo?: boolean; compat?: false } = {}) {
   const passport = new Passport();
   const strategy = new RobloxStrategy(
     {
@@ -38,7 +38,7 @@ function cookieApp(options: { tokenStore?: TokenStore; bigUser?: boolean; userIn
 
   const app = express();
   app.use(cookieSession({ name: 'session', keys: ['test-cookie-key'], sameSite: 'lax', httpOnly: true }));
-  app.use(cookieSessionCompat());
+  if (options.compat !== false) app.use(cookieSessionCompat());
   app.use(passport.initialize());
   app.use(passport.session());
   app.get('/auth/roblox', passport.authenticate('roblox'));
@@ -90,6 +90,16 @@ describe('cookie-session', () => {
     expect(callback?.status).toBe(500);
     expect(callback?.body).toEqual({ code: 'ERR_ROBLOX_CONFIGURATION', message: expect.stringMatching(/cookie-session cookie.*MemoryTokenStore/) });
     for (const c of setCookies(callback!)) expect(Buffer.byteLength(c)).toBeLessThanOrEqual(4096);
+    expect((await agent.get('/me')).body).toEqual({ authenticated: false, user: null });
+  });
+
+  it('without cookieSessionCompat, fails the login with a message naming it (Passport 0.7 needs regenerate), and leaves nobody signed in', async () => {
+    const { app } = cookieApp({ tokenStore: new MemoryTokenStore(), compat: false });
+    const agent = request.agent(app);
+    const { callback } = await login(agent, emu());
+    expect(callback?.status).toBe(500);
+    expect(callback?.body).toEqual({ code: 'ERR_ROBLOX_CONFIGURATION', message: expect.stringContaining('req.session.regenerate()') });
+    expect(callback?.body.message).toContain('mount cookieSessionCompat() right after cookieSession()');
     expect((await agent.get('/me')).body).toEqual({ authenticated: false, user: null });
   });
 

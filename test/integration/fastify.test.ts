@@ -14,13 +14,14 @@ const setCookieSizes = (res: { headers: Record<string, unknown> }) =>
   ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? []).map((c) => Buffer.byteLength(c));
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-async function appFor(flavour: FastifyFlavour, extra: { store?: TokenStore | null } = {}) {
+async function appFor(flavour: FastifyFlavour, extra: { store?: TokenStore | null; serializeUser?: (user: unknown) => Promise<unknown> } = {}) {
   // A cookie-held session (secure-session) needs a server-side store; @fastify/session keeps tokens in its session.
   const store = extra.store === null ? undefined : (extra.store ?? (flavour.session === 'secure-session' ? new MemoryTokenStore() : undefined));
   const ctx = await createFastifyApp({
     ...flavour,
     emulator: emu(),
     ...(store ? { tokenStore: store } : {}),
+    ...(extra.serializeUser ? { serializeUser: extra.serializeUser } : {}),
     routes: (app, { strategy, passport }) => {
       const base = { client: strategy.client, ...(store ? { store } : {}) };
       // Account linking: a second strategy instance whose callback is the link route.
@@ -29,6 +30,20 @@ async function appFor(flavour: FastifyFlavour, extra: { store?: TokenStore | nul
         issuer: emu().issuer, timeout: 2000, ...(store ? { tokenStore: store } : {}),
       }, async (_at, _rt, profile) => ({ robloxId: profile.id }));
       passport.use('roblox-link', linker);
+      // A custom authenticate callback that logs the user in itself, as @fastify/passport documents: logIn(user).
+      const custom = new RobloxStrategy({
+        clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackURL: 'http://127.0.0.1:3000/custom/roblox/callback',
+        issuer: emu().issuer, timeout: 2000, ...(store ? { tokenStore: store } : {}),
+      }, async (_at, _rt, profile) => ({ id: profile.id, displayName: profile.displayName }));
+      passport.use('roblox-custom', custom);
+      app.get('/custom/roblox', { preValidation: passport.authenticate('roblox-custom') }, async () => 'unreachable');
+      app.get('/custom/roblox/callback', {
+        preValidation: passport.authenticate('roblox-custom', async (req: any, reply: any, err: unknown, user: unknown) => {
+          if (err || !user) return reply.code(401).send({ failed: true });
+          await req.logIn(user);
+          return reply.redirect('/');
+        }),
+      }, async () => 'unreachable');
       app.post('/site-login', async (req: any) => {
         await req.logIn({ id: 'site-42', displayName: 'Ada' });
         return { ok: true };
@@ -149,6 +164,29 @@ describe.each(FASTIFY_FLAVOURS)('Fastify $major with @fastify/$session and @fast
     expect(unlinked.body).toEqual({ user: { id: 'site-42', displayName: 'Ada' } });
     expect((await ctx.strategy.client.introspect(tokens.body.refreshToken)).active).toBe(false);
     expect((await agent.get('/me')).body).toEqual({ authenticated: true, user: { id: 'site-42', displayName: 'Ada' } });
+    expect((await agent.get('/api/tokens')).status).toBe(401);
+  });
+
+  it('a custom authenticate callback that awaits request.logIn(user), with no options, gets the tokens stored', async () => {
+    const ctx = await appFor(flavour);
+    close = ctx.close;
+    const agent: Agent = request.agent(ctx.url);
+    const { callback } = await login(agent, emu(), { path: '/custom/roblox' });
+    expect(callback?.status).toBe(302);
+    expect(callback?.headers.location).toBe('/');
+    expect((await agent.get('/me')).body).toMatchObject({ authenticated: true, user: { id: emu().users[0]!.sub } });
+    const tokens = await agent.get('/api/tokens');
+    expect(tokens.status).toBe(200);
+    expect((await ctx.strategy.client.introspect(tokens.body.accessToken)).active).toBe(true);
+  });
+
+  it('a user serializer that fails at login: the callback errors (500), nobody is signed in', async () => {
+    const ctx = await appFor(flavour, { serializeUser: async () => { throw new Error('users table unavailable'); } });
+    close = ctx.close;
+    const agent: Agent = request.agent(ctx.url);
+    const { callback } = await login(agent, emu());
+    expect(callback?.status).toBe(500);
+    expect((await agent.get('/me')).body).toEqual({ authenticated: false, user: null });
     expect((await agent.get('/api/tokens')).status).toBe(401);
   });
 

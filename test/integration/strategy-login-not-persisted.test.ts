@@ -60,6 +60,10 @@ describe('a login whose request never calls req.logIn', () => {
       expect(warnings.codes).toEqual(['ROBLOX_LOGIN_NOT_PERSISTED']);
       expect(warnings.messages[0]).toMatch(/nothing called req\.logIn, so its tokens were not stored/);
       expect(warnings.messages[0]).toMatch(/super\.logIn\(request\)/);
+      // Each fix it names: the NestJS guard, the custom callback, and tokenStore: false.
+      expect(warnings.messages[0]).toContain("a plain AuthGuard('roblox') does not");
+      expect(warnings.messages[0]).toContain('call req.logIn(user, done)');
+      expect(warnings.messages[0]).toContain('or set tokenStore: false if you keep the tokens from the verify callback yourself');
       const me = (await agent.get('/me').expect(200)).body;
       expect(me.authenticated).toBe(false);
       expect(me.session.robloxTokens).toBeUndefined();

@@ -30,7 +30,13 @@ describe('defect 1: a login with session: false never puts tokens into a session
     const res = await finishLogin(agent, await authorizeAt(authorizeURL));
     expect(res.status).toBe(500);
     expect(app.errors).toEqual([expect.objectContaining({ code: 'ERR_ROBLOX_CONFIGURATION', message: expect.stringContaining('session: false') })]);
-    expect(app.errors[0]?.message).toMatch(/session: true.*tokenStore/);
+    // What went wrong, why, and each fix: log in through the session, a store keyed by user, or tokenStore: false.
+    const message = app.errors[0]?.message ?? '';
+    expect(message).toContain('cannot store the Roblox tokens: the login was completed with session: false');
+    expect(message).toContain('the session was not regenerated and must not receive tokens');
+    expect(message).toContain('Log in through the session (NestJS: PassportModule.register({ session: true })');
+    expect(message).toContain('or pass a tokenStore keyed by user');
+    expect(message).toContain('set tokenStore: false if you keep the tokens from the verify callback yourself');
     const me = (await agent.get('/me')).body;
     expect(me.sessionID).toBe(before);
     expect(me.session.robloxTokens).toBeUndefined();
@@ -77,12 +83,52 @@ describe('defect 2: a TokenStore.set that fails leaves nothing half-done', () =>
     // Ours, not the store's (a store's message may name a database or a connection string).
     expect(app.errors).toEqual([expect.objectContaining({ code: 'ERR_ROBLOX_TOKEN_STORE', status: 500 })]);
     expect(app.errors[0]?.message).not.toContain('database down');
+    expect(app.errors[0]?.message).toBe('The token store could not save the Roblox tokens of this login; the login was undone');
+    // The store's own error stays reachable for the app's logs, as the cause.
+    expect(app.errors[0]?.cause).toBe('database down');
+    expect(app.errors[0]?.authenticated).toBe(false);
     const me = (await agent.get('/me')).body;
     expect(me.authenticated).toBe(false);
     expect(me.session.passport?.user).toBeUndefined();
     // The logged-in session passport saved is gone from the store too.
     const sessions = await new Promise<Record<string, string>>((resolve) => app.sessionStore.all((_e, all) => resolve((all ?? {}) as unknown as Record<string, string>)));
     expect(Object.values(sessions).map((s) => JSON.stringify(s)).filter((s) => s.includes('"passport":{"user"'))).toEqual([]);
+  });
+  it('with session: false and a store keyed by user that fails: the login errors, the request forgets the user, the session is neither regenerated nor given the user', async () => {
+    const failing: TokenStore = { get: () => undefined, set: () => Promise.reject(new Error('database down')), delete: () => undefined };
+    const app = createTestApp({ emulator: emu(), authenticateOptions: { session: false }, strategyOptions: { tokenStore: failing } });
+    const agent = request.agent(app);
+    const { authorizeURL } = await beginLogin(agent);
+    const before = await sessionIdOf(agent);
+    const res = await finishLogin(agent, await authorizeAt(authorizeURL));
+    expect(res.status).toBe(500);
+    expect(app.errors).toEqual([expect.objectContaining({ code: 'ERR_ROBLOX_TOKEN_STORE', cause: 'database down', authenticated: false })]);
+    const me = (await agent.get('/me')).body;
+    expect(me.sessionID).toBe(before);
+    expect(me.authenticated).toBe(false);
+    expect(me.session.passport).toBeUndefined();
+  });
+
+  it('a session login with tokenStore: false signs the user in and stores nothing', async () => {
+    const app = createTestApp({ emulator: emu(), strategyOptions: { tokenStore: false } });
+    const agent = request.agent(app);
+    const { location } = await login(agent, emu());
+    expect(location).toBe('/');
+    const me = (await agent.get('/me')).body;
+    expect(me.authenticated).toBe(true);
+    expect(me.session.robloxTokens).toBeUndefined();
+    expect(app.errors).toEqual([]);
+  });
+
+  it('a serializeUser that fails at login (e.g. its database is down): the callback errors, nobody is signed in, no tokens are kept', async () => {
+    const app = createTestApp({ emulator: emu(), serializeUser: (_user, done) => done(new Error('users table unavailable')) });
+    const agent = request.agent(app);
+    const { callback } = await login(agent, emu());
+    expect(callback?.status).toBe(500);
+    expect(app.errors).toEqual([expect.objectContaining({ message: 'users table unavailable', authenticated: false })]);
+    const me = (await agent.get('/me')).body;
+    expect(me.authenticated).toBe(false);
+    expect(me.session.robloxTokens).toBeUndefined();
   });
 });
 
@@ -103,6 +149,24 @@ describe('defect 5: a login started in another tab while a callback runs is kept
     emu().setLatency('token', 0);
     const done = await finishLogin(agent, secondCallback);
     expect(done.headers.location).toBe('/');
+    expect((await agent.get('/me')).body.authenticated).toBe(true);
+  });
+  it('a session removed from the store while the callback runs (a logout in another tab): the pending logins this request loaded are kept', async () => {
+    const app = createTestApp({
+      emulator: emu(),
+      strategyOptions: { passReqToCallback: true },
+      verify: (async (req: Request, _at: string, _rt: string | undefined, profile: { id: string; displayName: string }) => {
+        await new Promise((resolve) => req.sessionStore.destroy(req.sessionID, resolve));
+        return { id: profile.id, displayName: profile.displayName };
+      }),
+    });
+    const agent = request.agent(app);
+    const first = await beginLogin(agent);
+    const second = await beginLogin(agent);
+    const firstCallback = await authorizeAt(first.authorizeURL);
+    const secondCallback = await authorizeAt(second.authorizeURL);
+    expect((await finishLogin(agent, firstCallback)).headers.location).toBe('/');
+    expect((await finishLogin(agent, secondCallback)).headers.location).toBe('/');
     expect((await agent.get('/me')).body.authenticated).toBe(true);
   });
 });

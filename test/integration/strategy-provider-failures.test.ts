@@ -37,7 +37,7 @@ describe.each(REFRESH_MODES)('RobloxStrategy when the provider misbehaves, refre
     const { agent, result } = await loginExpectingError(app);
     expect((await finishLogin(agent, result.callbackURL)).headers.location).toBe('/login-failed');
     expect(emu().counters.token).toBe(1);
-    expect(app.errors).toEqual([{ name: 'RobloxResponseError', code: 'ERR_ROBLOX_RESPONSE', message: expect.stringContaining('answered HTTP 503'), status: 502 }]);
+    expect(app.errors).toEqual([{ name: 'RobloxResponseError', code: 'ERR_ROBLOX_RESPONSE', message: expect.stringContaining('answered HTTP 503'), status: 502, authenticated: false }]);
   });
 
   it('errors on a token response that is not JSON', async () => {
