@@ -60,6 +60,8 @@ const warned = new WeakSet<object>();
  *   session fails with {@link SESSIONLESS_LOGIN_MESSAGE} (tokens silently dropped would answer 401 on every
  *   later refresh), and one without sessions stores nothing (a stateless app keeps the verify callback's tokens).
  * - A `TokenStore.set` that fails logs the user out again before the error is passed on: nothing half-done.
+ * - A `req.logIn` that throws (a session store that throws, a session without `regenerate()`: cookie-session
+ *   without `cookieSessionCompat()`, named in the error) leaves no user on the request.
  * - Pending logins are re-read from the session store just before the session is regenerated, so that a login
  *   another tab started while this callback was running is not lost.
  * - Called without a callback (@fastify/passport's `logIn(user, options)` awaits a promise), it returns a promise
@@ -115,7 +117,9 @@ export function persistOnLogIn(req: Request, carry: LoginCarryOver): void {
       try {
         result = original.call(req, user, opts ?? {}, loggedIn);
       } catch (err) {
-        return settle(withoutRegenerate(req, err) ? new RobloxConfigurationError(NO_REGENERATE_MESSAGE) : err);
+        // Passport set req.user before it threw, and clears it only on a callback error: nothing half-done.
+        forgetUser(req);
+        return settle(withoutRegenerate(req) ? new RobloxConfigurationError(NO_REGENERATE_MESSAGE) : err);
       }
       if (isThenable(result)) result.then(() => loggedIn(), (err: unknown) => settle(err));
     });
@@ -126,10 +130,12 @@ export function persistOnLogIn(req: Request, carry: LoginCarryOver): void {
   warnIfNeverLoggedIn(req, carry, () => target.logIn === wrapped);
 }
 
-/** Passport threw because the session has no `regenerate()` (its own TypeError names no fix). */
-function withoutRegenerate(req: Request, err: unknown): boolean {
-  const session = sessionOf(req) as { regenerate?: unknown } | undefined;
-  return err instanceof TypeError && session !== undefined && typeof session.regenerate !== 'function';
+/**
+ * Whether a synchronous throw of Passport's logIn comes from a session without `regenerate()`, the first thing it
+ * calls (its own TypeError names no fix). Without a session at all Passport answers through the callback instead.
+ */
+function withoutRegenerate(req: Request): boolean {
+  return typeof (sessionOf(req) as { regenerate?: unknown } | undefined)?.regenerate !== 'function';
 }
 
 /**
@@ -170,12 +176,18 @@ async function currentPending(req: Request, carry: LoginCarryOver): Promise<Reco
   return fresh;
 }
 
+/** Clears the user Passport put on the request (its `userProperty`, `user` by default). */
+function forgetUser(req: Request): void {
+  const r = req as unknown as Record<string, unknown> & { _userProperty?: string };
+  r[r._userProperty ?? 'user'] = null;
+}
+
 /** Logs the user out again after a failed TokenStore.set, then continues; a failing logout is not masked. */
 function undo(req: Request, sessionless: boolean, then: () => void): void {
-  const r = req as unknown as Record<string, unknown> & { logout?: LogOut; _userProperty?: string };
+  const r = req as unknown as { logout?: LogOut };
   if (sessionless) {
     // No session was touched: only the request's user goes.
-    r[r._userProperty ?? 'user'] = null;
+    forgetUser(req);
     return then();
   }
   if (typeof r.logout !== 'function') return then();

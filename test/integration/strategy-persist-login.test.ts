@@ -2,6 +2,7 @@
 import request from 'supertest';
 import type { Request } from 'express';
 import type { TokenSet, TokenStore } from '../../src';
+import { MemoryStore } from 'express-session';
 import { createTestApp } from '../helpers/app';
 import { useEmulator } from '../helpers/emulator';
 import { authorizeAt, beginLogin, finishLogin, login, sessionIdOf } from '../helpers/login';
@@ -73,6 +74,25 @@ describe('defect 1: a login with session: false never puts tokens into a session
   });
 });
 
+/** A session store whose client throws synchronously (e.g. "the client is closed") once armed: one write or destroy. */
+class ThrowingStore extends MemoryStore {
+  armed: 'destroy' | 'set' | undefined;
+  override destroy(sid: string, cb?: (err?: unknown) => void): void {
+    if (this.armed === 'destroy') {
+      this.armed = undefined;
+      throw new Error('session store client is closed');
+    }
+    super.destroy(sid, cb);
+  }
+  override set(sid: string, session: Parameters<MemoryStore['set']>[1], cb?: (err?: unknown) => void): void {
+    if (this.armed === 'set') {
+      this.armed = undefined;
+      throw new Error('session store client is closed');
+    }
+    super.set(sid, session, cb);
+  }
+}
+
 describe('defect 2: a TokenStore.set that fails leaves nothing half-done', () => {
   it('the login errors and the user is not signed in (passport had already saved the session)', async () => {
     const failing: TokenStore = { get: () => undefined, set: () => Promise.reject(new Error('database down')), delete: () => undefined };
@@ -107,6 +127,36 @@ describe('defect 2: a TokenStore.set that fails leaves nothing half-done', () =>
     expect(me.sessionID).toBe(before);
     expect(me.authenticated).toBe(false);
     expect(me.session.passport).toBeUndefined();
+  });
+
+  it('a session store that throws while Passport regenerates the session at login: its error reaches the app (not a hang, not a cookie-session message), nobody is signed in', async () => {
+    const sessionStore = new ThrowingStore();
+    const app = createTestApp({ emulator: emu(), sessionStore });
+    const agent = request.agent(app);
+    const { authorizeURL } = await beginLogin(agent);
+    sessionStore.armed = 'destroy';
+    const res = await finishLogin(agent, await authorizeAt(authorizeURL));
+    expect(res.status).toBe(500);
+    expect(app.errors).toEqual([expect.objectContaining({ message: 'session store client is closed', authenticated: false })]);
+    expect((await agent.get('/me')).body.authenticated).toBe(false);
+  });
+
+  it('a TokenStore.set that fails and a session store that then throws while the login is undone (one database behind both): the token store error reaches the app, nobody is signed in', async () => {
+    const sessionStore = new ThrowingStore();
+    const failing: TokenStore = {
+      get: () => undefined,
+      set: () => {
+        sessionStore.armed = 'set';
+        return Promise.reject(new Error('database down'));
+      },
+      delete: () => undefined,
+    };
+    const app = createTestApp({ emulator: emu(), sessionStore, strategyOptions: { tokenStore: failing } });
+    const agent = request.agent(app);
+    const { callback } = await login(agent, emu());
+    expect(callback?.status).toBe(500);
+    expect(app.errors).toEqual([expect.objectContaining({ code: 'ERR_ROBLOX_TOKEN_STORE', authenticated: false })]);
+    expect((await agent.get('/me')).body.authenticated).toBe(false);
   });
 
   it('a session login with tokenStore: false signs the user in and stores nothing', async () => {
