@@ -109,7 +109,10 @@ export function persistOnLogIn(req: Request, carry: LoginCarryOver): void {
             const err = cause instanceof RobloxError
               ? cause
               : new RobloxTokenStoreError('The token store could not save the Roblox tokens of this login; the login was undone', { cause });
-            undo(req, sessionless, () => settle(err));
+            if (!sessionless) return undo(req, () => settle(err));
+            // No session was touched: only the request's user goes.
+            forgetUser(req);
+            settle(err);
           },
         );
       };
@@ -183,13 +186,8 @@ function forgetUser(req: Request): void {
 }
 
 /** Logs the user out again after a failed TokenStore.set, then continues; a failing logout is not masked. */
-function undo(req: Request, sessionless: boolean, then: () => void): void {
+function undo(req: Request, then: () => void): void {
   const r = req as unknown as { logout?: LogOut };
-  if (sessionless) {
-    // No session was touched: only the request's user goes.
-    forgetUser(req);
-    return then();
-  }
   if (typeof r.logout !== 'function') return then();
   let done = false;
   const once = () => {

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { MemoryTokenStore, RobloxStrategy, type TokenSet, type TokenStore } from '../../src';
+import { MemoryTokenStore, RobloxStrategy, type RobloxProfile, type TokenSet, type TokenStore } from '../../src';
 import { authorizedResources, refreshTokens, revokeTokens, unlinkRoblox } from '../../src/fastify';
 import { CLIENT_ID, CLIENT_SECRET } from '../helpers/emulator';
 import { createFastifyApp, FASTIFY_FLAVOURS, type FastifyFlavour } from '../helpers/fastify-app';
@@ -24,18 +24,15 @@ async function appFor(flavour: FastifyFlavour, extra: { store?: TokenStore | nul
     ...(extra.serializeUser ? { serializeUser: extra.serializeUser } : {}),
     routes: (app, { strategy, passport }) => {
       const base = { client: strategy.client, ...(store ? { store } : {}) };
-      // Account linking: a second strategy instance whose callback is the link route.
-      const linker = new RobloxStrategy({
-        clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackURL: 'http://127.0.0.1:3000/link/roblox/callback',
+      /** Another strategy instance, whose callback is `path`, with the app's token store. */
+      const strategyAt = (path: string, user: (profile: RobloxProfile) => object) => new RobloxStrategy({
+        clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackURL: `http://127.0.0.1:3000${path}`,
         issuer: emu().issuer, timeout: 2000, ...(store ? { tokenStore: store } : {}),
-      }, async (_at, _rt, profile) => ({ robloxId: profile.id }));
-      passport.use('roblox-link', linker);
+      }, async (_at, _rt, profile) => user(profile));
+      // Account linking: its callback is the link route.
+      passport.use('roblox-link', strategyAt('/link/roblox/callback', (profile) => ({ robloxId: profile.id })));
       // A custom authenticate callback that logs the user in itself, as @fastify/passport documents: logIn(user).
-      const custom = new RobloxStrategy({
-        clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackURL: 'http://127.0.0.1:3000/custom/roblox/callback',
-        issuer: emu().issuer, timeout: 2000, ...(store ? { tokenStore: store } : {}),
-      }, async (_at, _rt, profile) => ({ id: profile.id, displayName: profile.displayName }));
-      passport.use('roblox-custom', custom);
+      passport.use('roblox-custom', strategyAt('/custom/roblox/callback', (profile) => ({ id: profile.id, displayName: profile.displayName })));
       app.get('/custom/roblox', { preValidation: passport.authenticate('roblox-custom') }, async () => 'unreachable');
       app.get('/custom/roblox/callback', {
         preValidation: passport.authenticate('roblox-custom', async (req: any, reply: any, err: unknown, user: unknown) => {

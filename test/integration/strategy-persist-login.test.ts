@@ -1,8 +1,8 @@
 // Issue 14, defects 1, 2 and 5: where the tokens of a login go, and what the session looks like afterwards.
-import request from 'supertest';
 import type { Request } from 'express';
-import type { TokenSet, TokenStore } from '../../src';
 import { MemoryStore } from 'express-session';
+import request from 'supertest';
+import type { TokenSet, TokenStore } from '../../src';
 import { createTestApp } from '../helpers/app';
 import { useEmulator } from '../helpers/emulator';
 import { authorizeAt, beginLogin, finishLogin, login, sessionIdOf } from '../helpers/login';
@@ -18,6 +18,18 @@ function userKeyedStore(): TokenStore & { rows: Map<string, TokenSet> } {
     get: (req) => rows.get(id(req)),
     set: (req, tokens) => void rows.set(id(req), tokens),
     delete: (req) => void rows.delete(id(req)),
+  };
+}
+
+/** A TokenStore whose writes fail ("database down"); `onSet` runs first (e.g. to break the session store too). */
+function failingStore(onSet?: () => void): TokenStore {
+  return {
+    get: () => undefined,
+    set: () => {
+      onSet?.();
+      return Promise.reject(new Error('database down'));
+    },
+    delete: () => undefined,
   };
 }
 
@@ -95,7 +107,7 @@ class ThrowingStore extends MemoryStore {
 
 describe('defect 2: a TokenStore.set that fails leaves nothing half-done', () => {
   it('the login errors and the user is not signed in (passport had already saved the session)', async () => {
-    const failing: TokenStore = { get: () => undefined, set: () => Promise.reject(new Error('database down')), delete: () => undefined };
+    const failing = failingStore();
     const app = createTestApp({ emulator: emu(), strategyOptions: { tokenStore: failing } });
     const agent = request.agent(app);
     const { callback } = await login(agent, emu());
@@ -115,7 +127,7 @@ describe('defect 2: a TokenStore.set that fails leaves nothing half-done', () =>
     expect(Object.values(sessions).map((s) => JSON.stringify(s)).filter((s) => s.includes('"passport":{"user"'))).toEqual([]);
   });
   it('with session: false and a store keyed by user that fails: the login errors, the request forgets the user, the session is neither regenerated nor given the user', async () => {
-    const failing: TokenStore = { get: () => undefined, set: () => Promise.reject(new Error('database down')), delete: () => undefined };
+    const failing = failingStore();
     const app = createTestApp({ emulator: emu(), authenticateOptions: { session: false }, strategyOptions: { tokenStore: failing } });
     const agent = request.agent(app);
     const { authorizeURL } = await beginLogin(agent);
@@ -143,14 +155,7 @@ describe('defect 2: a TokenStore.set that fails leaves nothing half-done', () =>
 
   it('a TokenStore.set that fails and a session store that then throws while the login is undone (one database behind both): the token store error reaches the app, nobody is signed in', async () => {
     const sessionStore = new ThrowingStore();
-    const failing: TokenStore = {
-      get: () => undefined,
-      set: () => {
-        sessionStore.armed = 'set';
-        return Promise.reject(new Error('database down'));
-      },
-      delete: () => undefined,
-    };
+    const failing = failingStore(() => { sessionStore.armed = 'set'; });
     const app = createTestApp({ emulator: emu(), sessionStore, strategyOptions: { tokenStore: failing } });
     const agent = request.agent(app);
     const { callback } = await login(agent, emu());
@@ -201,6 +206,7 @@ describe('defect 5: a login started in another tab while a callback runs is kept
     expect(done.headers.location).toBe('/');
     expect((await agent.get('/me')).body.authenticated).toBe(true);
   });
+
   it('a session removed from the store while the callback runs (a logout in another tab): the pending logins this request loaded are kept', async () => {
     const app = createTestApp({
       emulator: emu(),

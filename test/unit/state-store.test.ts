@@ -5,6 +5,8 @@ import { SessionTransactionStore, pkceChallenge, randomToken } from '../../src/l
 
 const fakeReq = (session: Record<string, unknown> | undefined = {}) => ({ session }) as unknown as Request;
 const init = { redirectUri: 'https://app.example/cb', scope: ['openid', 'profile'] };
+/** A well-formed transaction, created at 5,000 ms. */
+const good = { nonce: 'n', codeVerifier: 'v', redirectUri: 'https://app.example/cb', scope: ['openid'], createdAt: 5_000 };
 /** Runs `fn` with the clock (Jest's fake Date) at `ms` since the epoch. */
 const at = <T>(ms: number, fn: () => T): T => {
   jest.setSystemTime(ms);
@@ -105,7 +107,6 @@ describe('SessionTransactionStore', () => {
 
   it('treats every malformed transaction under a well-formed state as unknown, and drops it', () => {
     const store = new SessionTransactionStore();
-    const good = { nonce: 'n', codeVerifier: 'v', redirectUri: 'https://app.example/cb', scope: ['openid'], createdAt: 5_000 };
     const broken: Array<Record<string, unknown>> = [
       { ...good, nonce: 1 }, { ...good, codeVerifier: undefined }, { ...good, redirectUri: null }, { ...good, scope: 'openid' },
       { ...good, createdAt: '5000' }, { ...good, returnTo: 7 }, [good] as never, 'tx' as never,
@@ -123,7 +124,6 @@ describe('SessionTransactionStore', () => {
 
   it('drops a state key with anything before or after its base64url characters, and refuses such a state', () => {
     const store = new SessionTransactionStore();
-    const good = { nonce: 'n', codeVerifier: 'v', redirectUri: 'https://app.example/cb', scope: ['openid'], createdAt: 5_000 };
     for (const state of [`.${randomToken()}`, `${randomToken()}.`, `${randomToken()}\n`, `x${'A'.repeat(128)}`]) {
       const req = fakeReq({ 'roblox:oidc': { [state]: good } });
       expect(at(5_500, () => store.pending(req))).toEqual({});
